@@ -1,0 +1,62 @@
+// Every error answer: the 422 shape for validation, and the handlers of last resort. Bodies never carry internals.
+import type { ErrorRequestHandler, Response } from "express";
+import type { RequestValidationError } from "@ts-rest/express";
+import type { ZodError } from "zod";
+import { StorageUnavailableError } from "../../application/ports.js";
+import type { ValidationErrorBody } from "../../contracts/schemas.js";
+
+export interface ErrorLogger {
+  error(fields: object, message: string): void;
+}
+
+export const sendError = (res: Response, status: number, detail: string) => res.status(status).json({ detail });
+
+export const VALIDATION_FAILED = "validation failed";
+
+export function validationBody(detail: string, issues: { path: string; message: string }[]): ValidationErrorBody {
+  return { detail, errors: issues };
+}
+
+const issuesOf = (error: ZodError | null, root: string) =>
+  (error?.issues ?? []).map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join(".") : root,
+    message: issue.message,
+  }));
+
+/** ts-rest's request validation failures as the spec's 422. */
+export function requestValidationErrorHandler(err: RequestValidationError, _req: unknown, res: Response): void {
+  const issues = [
+    ...issuesOf(err.pathParams, "params"),
+    ...issuesOf(err.headers, "headers"),
+    ...issuesOf(err.query, "query"),
+    ...issuesOf(err.body, "body"),
+  ];
+  res.status(422).json(validationBody(VALIDATION_FAILED, issues));
+}
+
+/** body-parser's failures, by its `type`, as answers a client can act on. */
+const BODY_ERRORS: Record<string, [number, string]> = {
+  "entity.too.large": [413, "request body too large"],
+  "encoding.unsupported": [415, "unsupported content encoding"],
+  "charset.unsupported": [415, "unsupported charset"],
+  "request.aborted": [400, "request aborted"],
+  "request.size.invalid": [400, "request body size did not match content-length"],
+  "stream.encoding.set": [400, "request body could not be read"],
+};
+
+export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const bodyError = typeof err?.type === "string" ? BODY_ERRORS[err.type] : undefined;
+    if (bodyError) return void sendError(res, ...bodyError);
+    if (err instanceof StorageUnavailableError) {
+      logger.error({ err: err.cause, method: req.method, path: req.path }, "database unavailable");
+      return void sendError(res, 503, "database unavailable");
+    }
+    // Errors express and its parsers raise for malformed requests (a bad %-escape in the path, say).
+    const status = Number(err?.status ?? err?.statusCode);
+    if (status >= 400 && status < 500) return void sendError(res, status, "bad request");
+    logger.error({ err, method: req.method, path: req.path }, "unhandled error");
+    sendError(res, 500, "internal error");
+  };
+}

@@ -1,0 +1,31 @@
+// The contract's routes bound to the use cases: each outcome mapped to a status and body.
+import { initServer } from "@ts-rest/express";
+import type { RequestHandler } from "express";
+import type { UseCases } from "../../application/use-cases.js";
+import { contract } from "../../contracts/contract.js";
+
+const s = initServer();
+
+export function createRoutes(useCases: UseCases, options: { webhookGate: RequestHandler[]; secretConfigured: boolean }) {
+  return s.router(contract, {
+    ingestMessage: {
+      middleware: options.webhookGate,
+      handler: async ({ body }) => {
+        await useCases.ingestMessage(body); // created or duplicate: both are a 200
+        return { status: 200, body: { status: "ok" } };
+      },
+    },
+    listMessages: async ({ query }) => ({ status: 200, body: await useCases.listMessages(query) }),
+    getStats: async () => ({ status: 200, body: await useCases.computeStats() }),
+    live: async () => ({ status: 200, body: { status: "live" } }),
+    ready: async () => {
+      if (!options.secretConfigured) {
+        return { status: 503, body: { status: "not ready", reason: "webhook secret not configured" } };
+      }
+      if (!(await useCases.storageReady())) {
+        return { status: 503, body: { status: "not ready", reason: "database unavailable" } };
+      }
+      return { status: 200, body: { status: "ready" } };
+    },
+  });
+}

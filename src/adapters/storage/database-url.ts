@@ -1,0 +1,18 @@
+// DATABASE_URL forms: sqlite:///relative.db, sqlite:////absolute.db, sqlite::memory:, postgres(ql)://…
+import { resolve } from "node:path";
+import type { DatabaseLocation } from "./database.js";
+
+export function parseDatabaseUrl(url: string, cwd: string): DatabaseLocation {
+  if (url === "sqlite::memory:" || url === "sqlite:///:memory:") return { kind: "sqlite", path: ":memory:" };
+  if (url.startsWith("sqlite:///")) {
+    const path = url.slice("sqlite:///".length);
+    if (path === "" || path === "/") throw new Error("a sqlite URL needs a file path, e.g. sqlite:///data/app.db");
+    // After the third slash: a relative path, or (a fourth slash) an absolute one.
+    return { kind: "sqlite", path: resolve(cwd, path) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1];
+  throw new Error(
+    `${scheme ? `unknown scheme '${scheme}'` : "not a URL"}; use sqlite:///relative/path.db, sqlite:////absolute/path.db, sqlite::memory: or postgres://…`,
+  );
+}

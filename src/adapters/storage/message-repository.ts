@@ -1,0 +1,121 @@
+// The one Kysely implementation of MessageRepository, for every supported database.
+import type { Kysely, SelectQueryBuilder } from "kysely";
+import { sql } from "kysely";
+import {
+  StorageUnavailableError,
+  type MessageFilter,
+  type MessagePage,
+  type MessageRepository,
+  type MessageStats,
+  type PageRequest,
+} from "../../application/ports.js";
+import { timestampKey, type Message } from "../../domain/message.js";
+import type { DialectFeatures } from "./dialect-features.js";
+import type { Database, MessageRow } from "./tables.js";
+
+const toMessage = (row: Pick<MessageRow, "message_id" | "from_msisdn" | "to_msisdn" | "ts" | "text">): Message => ({
+  message_id: row.message_id,
+  from: row.from_msisdn,
+  to: row.to_msisdn,
+  ts: row.ts,
+  text: row.text,
+});
+
+/** Any failure of the store surfaces as StorageUnavailableError, so a caller never mistakes it for a bug of its own. */
+const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    throw new StorageUnavailableError(error);
+  }
+};
+
+export function createMessageRepository(db: Kysely<Database>, features: DialectFeatures): MessageRepository {
+  const filtered = <O>(query: SelectQueryBuilder<Database, "messages", O>, filter: MessageFilter) => {
+    let q = query;
+    if (filter.from !== undefined) q = q.where("from_msisdn", "=", filter.from);
+    if (filter.sinceKey !== undefined) q = q.where("ts_key", ">=", filter.sinceKey);
+    if (filter.q !== undefined) q = q.where(features.textContains("text", filter.q));
+    return q;
+  };
+
+  return {
+    insertIfAbsent: (message) => {
+      const ts_key = timestampKey(message.ts);
+      if (ts_key === null) throw new RangeError(`message ts is not a valid timestamp: ${message.ts}`);
+      return guarded(async () => {
+        const result = await db
+          .insertInto("messages")
+          .values({
+            message_id: message.message_id,
+            from_msisdn: message.from,
+            to_msisdn: message.to,
+            ts: message.ts,
+            ts_key,
+            text: message.text,
+            created_at: new Date().toISOString(),
+          })
+          .onConflict((oc) => oc.column("message_id").doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+      });
+    },
+
+    list: (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
+      guarded(() =>
+        // One snapshot for both queries, so `total` and `data` agree.
+        db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
+          const rows = await filtered(trx.selectFrom("messages"), filter)
+            .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text"])
+            .orderBy("ts_key")
+            .orderBy("message_id")
+            .limit(page.limit)
+            .offset(page.offset)
+            .execute();
+          const { total } = await filtered(trx.selectFrom("messages"), filter)
+            .select((eb) => eb.fn.countAll().as("total"))
+            .executeTakeFirstOrThrow();
+          return { data: rows.map(toMessage), total: Number(total) };
+        }),
+      ),
+
+    stats: (topSenders: number): Promise<MessageStats> =>
+      guarded(() =>
+        db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
+          const totals = await trx
+            .selectFrom("messages")
+            .select((eb) => [eb.fn.countAll().as("messages"), eb.fn.count("from_msisdn").distinct().as("senders")])
+            .executeTakeFirstOrThrow();
+          const top = await trx
+            .selectFrom("messages")
+            .select((eb) => ["from_msisdn", eb.fn.countAll().as("count")])
+            .groupBy("from_msisdn")
+            .orderBy("count", "desc")
+            .orderBy("from_msisdn")
+            .limit(topSenders)
+            .execute();
+          const edge = (direction: "asc" | "desc") =>
+            trx
+              .selectFrom("messages")
+              .select("ts")
+              .orderBy("ts_key", direction)
+              .orderBy("message_id", direction)
+              .limit(1)
+              .executeTakeFirst();
+          const [first, last] = [await edge("asc"), await edge("desc")];
+          return {
+            total_messages: Number(totals.messages),
+            unique_senders: Number(totals.senders),
+            top_senders: top.map((row) => ({ from: row.from_msisdn, count: Number(row.count) })),
+            first_message_ts: first?.ts ?? null,
+            last_message_ts: last?.ts ?? null,
+          };
+        }),
+      ),
+
+    ping: () =>
+      guarded(async () => {
+        await sql`select 1`.execute(db);
+      }),
+  };
+}

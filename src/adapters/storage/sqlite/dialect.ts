@@ -1,0 +1,30 @@
+// SQLite through better-sqlite3: the file, its pragmas, and case-insensitive search beyond ASCII.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import type { OpenedDatabase } from "../dialect-features.js";
+import type { Database } from "../tables.js";
+
+/** SQLite's own lower() and LIKE fold ASCII only; this folds every script the way JavaScript does. */
+const LOWER = "lyftr_lower";
+
+/** Opens (creating folder and file if needed) a database file, or `:memory:`. */
+export function openSqlite(path: string): OpenedDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const connection = new BetterSqlite3(path);
+  // WAL: readers never wait for the writer. synchronous=NORMAL in WAL keeps every commit through a
+  // process crash (only an OS crash or power loss can lose the last commits), at a fraction of FULL's fsyncs.
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("synchronous = NORMAL");
+  connection.pragma("busy_timeout = 5000");
+  connection.function(LOWER, { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? value.toLowerCase() : null,
+  );
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
+    features: {
+      textContains: (column, needle) => sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${needle.toLowerCase()}) > 0`,
+    },
+  };
+}

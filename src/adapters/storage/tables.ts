@@ -1,0 +1,22 @@
+// The tables as Kysely sees them.
+import type { Insertable, Selectable } from "kysely";
+
+export interface MessagesTable {
+  message_id: string;
+  from_msisdn: string;
+  to_msisdn: string;
+  /** As received. */
+  ts: string;
+  /** Sortable form of the instant `ts` names (domain `timestampKey`); ordering and `since` use it. */
+  ts_key: string;
+  text: string | null;
+  /** When this service stored the row, ISO-8601 UTC. */
+  created_at: string;
+}
+
+export interface Database {
+  messages: MessagesTable;
+}
+
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessageRow = Insertable<MessagesTable>;

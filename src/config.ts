@@ -1,0 +1,87 @@
+// The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
+import { z } from "zod";
+import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
+import type { DatabaseLocation } from "./adapters/storage/database.js";
+import { signingKeys, type SigningKey } from "./contracts/signature.js";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
+      return z.NEVER;
+    });
+
+const Env = z.object({
+  PORT: integer(0, 65535, 8000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("sqlite:///data/app.db")
+    .transform((url, ctx) => {
+      try {
+        return parseDatabaseUrl(url || "sqlite:///data/app.db", process.cwd());
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  WEBHOOK_SECRET: z
+    .string()
+    .default("")
+    .transform((secrets, ctx) => {
+      try {
+        return signingKeys(secrets);
+      } catch (error) {
+        // The message names the rule, never the secret.
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  WEBHOOK_TOLERANCE_SECONDS: integer(1, 86_400, 300),
+  WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .default("info")
+    .transform((level) => level.toLowerCase() || "info")
+    .pipe(z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(", ")}` }) })),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseLocation;
+  signingKeys: readonly SigningKey[];
+  toleranceSeconds: number;
+  maxBodyBytes: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`configuration error: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL,
+    signingKeys: Object.freeze(e.WEBHOOK_SECRET),
+    toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
+    maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,224 @@
+// The API's shapes as zod schemas: request validation, response checks, OpenAPI and client types.
+import { extendApi } from "@anatine/zod-openapi";
+import { z } from "zod";
+import {
+  MESSAGE_ID_MAX_CHARS,
+  TEXT_MAX_CHARS,
+  charCount,
+  dateTimeKey,
+  isE164,
+  isStorableText,
+  isTimestamp,
+} from "../domain/message.js";
+
+const SAMPLE = {
+  message_id: "m1",
+  from: "+919876543210",
+  to: "+14155550100",
+  ts: "2025-01-15T10:00:00Z",
+  text: "Hello",
+};
+
+const E164_MESSAGE = "must be E.164: '+' then 1 to 15 digits, the first not 0";
+
+// Factories, not shared instances: extendApi annotates the schema object it is given.
+const e164 = (example: string) =>
+  extendApi(z.string().refine(isE164, E164_MESSAGE), { pattern: "^\\+[1-9][0-9]{0,14}$", example });
+
+/** A string that is stored and returned unchanged: well-formed Unicode, no NUL, at most `max` characters. */
+const storableString = (max: number) =>
+  extendApi(
+    z
+      .string()
+      .refine(isStorableText, "must be well-formed Unicode without NUL characters")
+      .refine((s) => charCount(s) <= max, `must be at most ${max} characters`),
+    { maxLength: max },
+  );
+
+// ---- POST /webhook
+
+export const WebhookBody = extendApi(
+  z
+    .object({
+      message_id: extendApi(storableString(MESSAGE_ID_MAX_CHARS).refine((s) => s.length > 0, "must not be empty"), {
+        description: "The sender's id for this message; a repeated id is acknowledged and ignored.",
+        minLength: 1,
+        example: SAMPLE.message_id,
+      }),
+      from: extendApi(e164(SAMPLE.from).optional(), { description: "Sender, E.164. Required unless `from_` is given." }),
+      from_: extendApi(e164(SAMPLE.from).optional(), { description: "Alias of `from`; if both are given they must be equal." }),
+      to: extendApi(e164(SAMPLE.to), { description: "Recipient, E.164.", example: SAMPLE.to }),
+      ts: extendApi(
+        z.string().refine(isTimestamp, "must be an ISO-8601 UTC timestamp ending in Z, a real date and time"),
+        {
+          description: "When the message was sent: ISO-8601 UTC ending in `Z`, fractional seconds allowed. Returned exactly as sent.",
+          format: "date-time",
+          example: SAMPLE.ts,
+        },
+      ),
+      text: extendApi(storableString(TEXT_MAX_CHARS).nullish(), {
+        description: `Message text, at most ${TEXT_MAX_CHARS} characters; optional.`,
+        example: SAMPLE.text,
+      }),
+    })
+    .superRefine((body, ctx) => {
+      if (body.from === undefined && body.from_ === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["from"], message: "Required" });
+      } else if (body.from !== undefined && body.from_ !== undefined && body.from !== body.from_) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["from_"], message: "must equal from when both are given" });
+      }
+    })
+    .transform(({ message_id, from, from_, to, ts, text }) => ({
+      message_id,
+      from: (from ?? from_) as string,
+      to,
+      ts,
+      text: text ?? null,
+    })),
+  { description: "A message, signed by its sender. Unknown fields are ignored.", example: SAMPLE },
+);
+
+export const WebhookHeaders = z.object({
+  "x-signature": extendApi(z.string().optional(), {
+    description: "Hex HMAC-SHA256 of the raw body, keyed with the webhook secret. Or use the Standard Webhooks headers.",
+  }),
+  "webhook-id": extendApi(z.string().optional(), { description: "Standard Webhooks: the delivery id." }),
+  "webhook-timestamp": extendApi(z.string().optional(), {
+    description: "Standard Webhooks: Unix seconds; rejected when too far from the server clock.",
+  }),
+  "webhook-signature": extendApi(z.string().optional(), {
+    description: "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` entries.",
+  }),
+});
+
+export const Ok = extendApi(z.object({ status: z.literal("ok") }), { example: { status: "ok" } });
+
+// ---- GET /messages
+
+/** An integer query parameter: digits only, so `1e1`, `0x10` and ` 5` are refused rather than guessed at. */
+const queryInt = (min: number, max: number, defaultValue: number, description: string) =>
+  extendApi(
+    z
+      .custom<number | string>((value) => typeof value === "number" || typeof value === "string")
+      .transform((value, ctx) => {
+        const n = typeof value === "number" ? value : /^[0-9]+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .default(defaultValue),
+    { type: "integer", nullable: false, minimum: min, maximum: max, default: defaultValue, description },
+  );
+
+/**
+ * Puts back a '+' that arrived as a space: an unencoded `+` in a query string means space, and
+ * neither a phone number nor a UTC offset ever holds one.
+ */
+const restorePlus = (value: string) => value.replace(/^ (?=[0-9])|(?<=[0-9]) (?=[0-9]{2}:?[0-9]{2}$)/, "+");
+
+export const MessagesQuery = z.object({
+  limit: queryInt(1, 100, 50, "Page size, 1 to 100."),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0, "Messages to skip, 0 or more."),
+  from: extendApi(z.string().transform(restorePlus).refine(isE164, E164_MESSAGE).optional(), {
+    description: "Only messages from this sender (exact E.164 match; encode `+` as `%2B`).",
+    example: SAMPLE.from,
+  }),
+  since: extendApi(
+    z
+      .string()
+      .transform(restorePlus)
+      .refine((s) => dateTimeKey(s) !== null, "must be an ISO-8601 date-time with Z or a UTC offset")
+      .optional(),
+    {
+      description: "Only messages whose `ts` instant is at or after this date-time (`Z` or an offset such as `+05:30`).",
+      format: "date-time",
+      example: "2025-01-15T09:00:00Z",
+    },
+  ),
+  q: extendApi(
+    z
+      .string()
+      .refine((s) => charCount(s) <= TEXT_MAX_CHARS, `must be at most ${TEXT_MAX_CHARS} characters`)
+      .optional(),
+    {
+      description: "Case-insensitive substring of `text`; `%` and `_` match themselves. Empty means no filter.",
+      example: "hello",
+    },
+  ),
+});
+
+export const Message = extendApi(
+  z.object({
+    message_id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    ts: extendApi(z.string(), { description: "As received." }),
+    text: z.string().nullable(),
+  }),
+  { title: "Message", example: SAMPLE },
+);
+
+export const MessagePage = z.object({
+  data: z.array(Message),
+  total: extendApi(z.number().int().nonnegative(), { description: "All matching messages, ignoring limit and offset." }),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+// ---- GET /stats
+
+export const Stats = extendApi(
+  z.object({
+    total_messages: z.number().int().nonnegative(),
+    unique_senders: z.number().int().nonnegative(),
+    top_senders: extendApi(z.array(z.object({ from: z.string(), count: z.number().int().positive() })), {
+      description: "At most 10, by count descending, ties by `from` ascending.",
+    }),
+    first_message_ts: extendApi(z.string().nullable(), { description: "`ts` of the earliest instant; null when empty." }),
+    last_message_ts: extendApi(z.string().nullable(), { description: "`ts` of the latest instant; null when empty." }),
+  }),
+  {
+    example: {
+      total_messages: 1,
+      unique_senders: 1,
+      top_senders: [{ from: SAMPLE.from, count: 1 }],
+      first_message_ts: SAMPLE.ts,
+      last_message_ts: SAMPLE.ts,
+    },
+  },
+);
+
+// ---- Health
+
+export const Live = z.object({ status: z.literal("live") });
+export const Ready = z.object({ status: z.literal("ready") });
+export const NotReady = extendApi(z.object({ status: z.literal("not ready"), reason: z.string() }), {
+  example: { status: "not ready", reason: "webhook secret not configured" },
+});
+
+// ---- Errors
+
+export const ErrorBody = z.object({ detail: z.string() });
+
+export const ValidationErrorBody = extendApi(
+  z.object({
+    detail: z.string(),
+    errors: z.array(
+      z.object({
+        path: extendApi(z.string(), { description: "Dotted path of the offending field, e.g. `from` or `limit`." }),
+        message: z.string(),
+      }),
+    ),
+  }),
+  { example: { detail: "validation failed", errors: [{ path: "to", message: E164_MESSAGE }] } },
+);
+
+export type WebhookBody = z.infer<typeof WebhookBody>;
+export type MessagesQuery = z.infer<typeof MessagesQuery>;
+export type Message = z.infer<typeof Message>;
+export type MessagePage = z.infer<typeof MessagePage>;
+export type Stats = z.infer<typeof Stats>;
+export type ErrorBody = z.infer<typeof ErrorBody>;
+export type ValidationErrorBody = z.infer<typeof ValidationErrorBody>;

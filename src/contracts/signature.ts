@@ -1,0 +1,90 @@
+// Signing and verifying webhook bodies over their raw bytes, timing-safe. node:crypto only.
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** The bytes an HMAC is keyed with. */
+export type SigningKey = Buffer;
+
+const WHSEC_PREFIX = "whsec_";
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+
+/** A secret written `whsec_<base64>` keys with its decoded bytes; any other with its UTF-8 bytes. */
+export function signingKey(secret: string): SigningKey {
+  if (!secret.startsWith(WHSEC_PREFIX)) return Buffer.from(secret, "utf8");
+  const encoded = secret.slice(WHSEC_PREFIX.length);
+  if (encoded.length === 0 || !BASE64.test(encoded)) {
+    throw new Error("a whsec_ secret must be followed by base64");
+  }
+  return Buffer.from(encoded, "base64");
+}
+
+/** One secret or several, comma-separated (rotation); blanks around each are ignored. */
+export function signingKeys(secrets: string): SigningKey[] {
+  return secrets
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(signingKey);
+}
+
+const hmac = (key: SigningKey, ...parts: Uint8Array[]) => {
+  const mac = createHmac("sha256", key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+};
+
+/** Compares against every key without stopping early, so timing tells nothing about which matched. */
+const matchesAnyKey = (keys: readonly SigningKey[], expected: Buffer, ...parts: Uint8Array[]) => {
+  let matched = false;
+  for (const key of keys) {
+    const actual = hmac(key, ...parts);
+    if (actual.length === expected.length && timingSafeEqual(actual, expected)) matched = true;
+  }
+  return matched;
+};
+
+// ---- Scheme 1: X-Signature, hex HMAC-SHA256 of the raw body
+
+export const signHex = (key: SigningKey, body: Uint8Array): string => hmac(key, body).toString("hex");
+
+export function verifyHex(keys: readonly SigningKey[], body: Uint8Array, header: string | undefined): boolean {
+  const hex = header?.trim() ?? "";
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
+  return matchesAnyKey(keys, Buffer.from(hex, "hex"), body);
+}
+
+// ---- Scheme 2: Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)
+
+export interface StandardWebhookHeaders {
+  id: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+}
+
+export type StandardVerdict = "valid" | "invalid" | "stale";
+
+const standardContent = (id: string, timestamp: string, body: Uint8Array) =>
+  [Buffer.from(`${id}.${timestamp}.`, "utf8"), body] as const;
+
+/** The `webhook-signature` value for a body: `v1,<base64>`. */
+export function signStandard(key: SigningKey, id: string, timestamp: number, body: Uint8Array): string {
+  return `v1,${hmac(key, ...standardContent(id, String(timestamp), body)).toString("base64")}`;
+}
+
+export function verifyStandard(
+  keys: readonly SigningKey[],
+  body: Uint8Array,
+  headers: StandardWebhookHeaders,
+  options: { nowSeconds: number; toleranceSeconds: number },
+): StandardVerdict {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature || !/^[0-9]{1,15}$/.test(timestamp)) return "invalid";
+  if (Math.abs(options.nowSeconds - Number(timestamp)) > options.toleranceSeconds) return "stale";
+  const content = standardContent(id, timestamp, body);
+  let valid = false;
+  for (const entry of signature.split(" ")) {
+    const [version, encoded] = entry.split(",", 2);
+    if (version !== "v1" || !encoded || !BASE64.test(encoded)) continue;
+    if (matchesAnyKey(keys, Buffer.from(encoded, "base64"), ...content)) valid = true;
+  }
+  return valid ? "valid" : "invalid";
+}

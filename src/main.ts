@@ -1,0 +1,64 @@
+// Composition root: config → database → use cases → app → listen. SIGTERM/SIGINT drain and close.
+import type { Server } from "node:http";
+import { pino } from "pino";
+import { createApp } from "./adapters/http/app.js";
+import { openDatabase } from "./adapters/storage/database.js";
+import { createUseCases } from "./application/use-cases.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel, redact: ["err.config", "err.cause.config"] });
+
+  const storage = await openDatabase(config.database).catch((error: unknown) => {
+    logger.fatal({ err: error }, "cannot open the database");
+    process.exit(1);
+  });
+  const app = createApp({
+    useCases: createUseCases({ messages: storage.messages }),
+    webhook: { signingKeys: config.signingKeys, maxBodyBytes: config.maxBodyBytes, toleranceSeconds: config.toleranceSeconds },
+    logger,
+  });
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    logger.info({ host: config.host, port, database: config.database.kind }, "listening");
+    if (config.signingKeys.length === 0) logger.warn("WEBHOOK_SECRET is not set: /webhook answers 503 until it is");
+  });
+  server.on("error", (error) => {
+    logger.fatal({ err: error }, "cannot listen");
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    setTimeout(() => {
+      logger.error("requests still open after the grace period; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    server.close(() => {
+      storage.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+void main();

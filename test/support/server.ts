@@ -1,0 +1,72 @@
+// Starts the real app on an ephemeral port over a real database, with a contract-validating client.
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../src/adapters/http/app.js";
+import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
+import { createUseCases } from "../../src/application/use-cases.js";
+import { createClient } from "../../src/contracts/client.js";
+import { signingKeys } from "../../src/contracts/signature.js";
+
+export const SECRET = "test-secret";
+
+export interface TestServer {
+  baseUrl: string;
+  /** Signs webhooks with `secret`; checks every answer against the contract; throws on undeclared statuses. */
+  client: ReturnType<typeof createClient>;
+  storage: Storage;
+  /** What the app logged as errors (500s, storage failures). */
+  loggedErrors: unknown[];
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** WEBHOOK_SECRET as it would be set; "" means none. Default SECRET. */
+  secrets?: string;
+  database?: DatabaseLocation;
+  maxBodyBytes?: number;
+  toleranceSeconds?: number;
+  nowSeconds?: () => number;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const secrets = options.secrets ?? SECRET;
+  let dir: string | undefined;
+  let database = options.database;
+  if (!database) {
+    dir = mkdtempSync(join(tmpdir(), "lyftr-http-"));
+    database = { kind: "sqlite", path: join(dir, "app.db") };
+  }
+  const storage = await openDatabase(database);
+  const errors: unknown[] = [];
+  const app = createApp({
+    useCases: createUseCases({ messages: storage.messages }),
+    webhook: {
+      signingKeys: signingKeys(secrets),
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+      toleranceSeconds: options.toleranceSeconds ?? 300,
+      nowSeconds: options.nowSeconds,
+    },
+    logger: { error: (fields) => errors.push(fields) },
+    validateResponses: true,
+  });
+  const server = await new Promise<import("node:http").Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const firstSecret = secrets.split(",")[0]?.trim();
+  return {
+    baseUrl,
+    client: createClient({ baseUrl, secret: firstSecret || undefined, validateResponse: true, throwOnUnknownStatus: true }),
+    storage,
+    loggedErrors: errors,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await storage.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
