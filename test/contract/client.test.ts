@@ -1,0 +1,82 @@
+// The typed client: signs the exact bytes it sends, and returns typed results for declared statuses.
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/contracts/client.js";
+import { aMessage } from "../support/messages.js";
+import { SECRET, startServer, type TestServer } from "../support/server.js";
+
+/** A bare server that records what arrives, so the client's bytes can be checked independently. */
+async function recordingServer() {
+  const seen: { body: Buffer; signature: string | undefined }[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      seen.push({ body: Buffer.concat(chunks), signature: req.headers["x-signature"] as string | undefined });
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+describe("typed client", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("signs the exact bytes it sends, non-ASCII text included", async () => {
+    const recorder = await recordingServer();
+    try {
+      const client = createClient({ baseUrl: recorder.baseUrl, secret: "k€y" });
+      await client.ingestMessage({ body: aMessage({ text: "héllo 👋 世界" }) });
+      const [request] = recorder.seen;
+      const expected = createHmac("sha256", Buffer.from("k€y", "utf8")).update(request!.body).digest("hex");
+      expect(request!.signature).toBe(expected);
+      expect(JSON.parse(request!.body.toString("utf8")).text).toBe("héllo 👋 世界");
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it("signs with the decoded bytes of a whsec_ secret", async () => {
+    const recorder = await recordingServer();
+    try {
+      const raw = Buffer.from("0123456789abcdef0123456789abcdef");
+      await createClient({ baseUrl: recorder.baseUrl, secret: `whsec_${raw.toString("base64")}` }).ingestMessage({ body: aMessage() });
+      const [request] = recorder.seen;
+      expect(request!.signature).toBe(createHmac("sha256", raw).update(request!.body).digest("hex"));
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it("is accepted by the server with the right secret", async () => {
+    const result = await createClient({ baseUrl: server.baseUrl, secret: SECRET }).ingestMessage({ body: aMessage() });
+    expect(result).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  it("returns 401 as a typed result without a secret or with the wrong one", async () => {
+    for (const secret of [undefined, "not-the-secret"]) {
+      const result = await createClient({ baseUrl: server.baseUrl, secret }).ingestMessage({ body: aMessage() });
+      expect(result.status).toBe(401);
+      if (result.status === 401) expect(result.body.detail).toBe("invalid signature");
+    }
+  });
+
+  it("accepts a base URL with a trailing slash", async () => {
+    const result = await createClient({ baseUrl: `${server.baseUrl}/` }).live();
+    expect(result).toMatchObject({ status: 200, body: { status: "live" } });
+  });
+
+  it("sends numeric query parameters the server parses back", async () => {
+    const result = await server.client.listMessages({ query: { limit: 7, offset: 3 } });
+    expect(result.status).toBe(200);
+    if (result.status === 200) expect([result.body.limit, result.body.offset]).toEqual([7, 3]);
+  });
+});
