@@ -1,7 +1,7 @@
 // The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
 import { z } from "zod";
 import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
-import type { DatabaseLocation } from "./adapters/storage/database.js";
+import { DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
 import { signingKeys, type SigningKey } from "./contracts/signature.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -46,6 +46,7 @@ const Env = z.object({
         return z.NEVER;
       }
     }),
+  DATABASE_POOL_SIZE: integer(1, 1000, DEFAULT_POOL_SIZE),
   WEBHOOK_TOLERANCE_SECONDS: integer(1, 86_400, 300),
   WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
   LOG_LEVEL: z
@@ -78,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL,
+    database: e.DATABASE_URL.kind === "postgres" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
     toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,

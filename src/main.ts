@@ -17,9 +17,13 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel, redact: ["err.config", "err.cause.config"] });
+  const logger = pino({ level: config.logLevel });
 
-  const storage = await openDatabase(config.database).catch((error: unknown) => {
+  const storage = await openDatabase(config.database, {
+    onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
+    onMigrationRetry: (error, retryInMs) =>
+      logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
+  }).catch((error: unknown) => {
     logger.fatal({ err: error }, "cannot open the database");
     process.exit(1);
   });

@@ -1,13 +1,11 @@
 // Starts the real app on an ephemeral port over a real database, with a contract-validating client.
-import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createApp } from "../../src/adapters/http/app.js";
 import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
 import { createUseCases } from "../../src/application/use-cases.js";
 import { createClient } from "../../src/contracts/client.js";
 import { signingKeys } from "../../src/contracts/signature.js";
+import { testDatabase } from "./databases.js";
 
 export const SECRET = "test-secret";
 
@@ -24,6 +22,7 @@ export interface TestServer {
 export interface ServerOptions {
   /** WEBHOOK_SECRET as it would be set; "" means none. Default SECRET. */
   secrets?: string;
+  /** Default: a fresh database of the kind this test project runs on (see testDatabase). */
   database?: DatabaseLocation;
   maxBodyBytes?: number;
   toleranceSeconds?: number;
@@ -32,13 +31,8 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const secrets = options.secrets ?? SECRET;
-  let dir: string | undefined;
-  let database = options.database;
-  if (!database) {
-    dir = mkdtempSync(join(tmpdir(), "lyftr-http-"));
-    database = { kind: "sqlite", path: join(dir, "app.db") };
-  }
-  const storage = await openDatabase(database);
+  const fresh = options.database ? undefined : await testDatabase().create();
+  const storage = await openDatabase(options.database ?? fresh!.location);
   const errors: unknown[] = [];
   const app = createApp({
     useCases: createUseCases({ messages: storage.messages }),
@@ -66,7 +60,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await storage.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await fresh?.drop();
     },
   };
 }

@@ -1,37 +1,94 @@
 // Opens the database a URL names, brings its schema up to date, and hands back the repository.
-import { Migrator, type Kysely, type Migration } from "kysely";
-import type { MessageRepository } from "../../application/ports.js";
+import { Migrator } from "kysely";
+import { StorageUnavailableError, type MessageRepository } from "../../application/ports.js";
+import type { OpenedDatabase } from "./dialect-features.js";
 import { createMessageRepository } from "./message-repository.js";
+import { openPostgres } from "./postgres/dialect.js";
 import { openSqlite } from "./sqlite/dialect.js";
-import { sqliteMigrations } from "./sqlite/migrations.js";
-import type { Database } from "./tables.js";
 
-export type DatabaseLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+export type DatabaseLocation =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Storage {
   messages: MessageRepository;
   close(): Promise<void>;
 }
 
-async function migrate(db: Kysely<Database>, migrations: Record<string, Migration>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export interface StorageEvents {
+  /** A pooled connection the server dropped while idle; it is replaced on next use. */
+  onIdleError?: (error: Error) => void;
+  /** The schema could not be brought up to date yet; another attempt follows after `retryInMs`. */
+  onMigrationRetry?: (error: unknown, retryInMs: number) => void;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+const MIGRATION_RETRY_MS = 2_000;
+
+/** Applies pending migrations; on PostgreSQL the migrator holds an advisory lock, so instances starting together take turns. */
+async function migrate({ db, migrations, migrationSchema }: OpenedDatabase): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: await migrationSchema?.(),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`database migration ${failed} failed`, { cause: error });
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(failed ? `database migration ${failed} failed` : "database migration failed", { cause: error });
   }
 }
 
-export async function openDatabase(location: DatabaseLocation): Promise<Storage> {
-  if (location.kind === "postgres") {
-    throw new Error("PostgreSQL is not supported by this build yet; use a sqlite: DATABASE_URL");
+/** A repository that answers "unavailable" until the schema is known to be current. */
+function gated(repository: MessageRepository, isReady: () => boolean): MessageRepository {
+  const check = () => {
+    if (!isReady()) throw new StorageUnavailableError(new Error("database schema not migrated yet"));
+  };
+  return {
+    insertIfAbsent: async (message) => (check(), repository.insertIfAbsent(message)),
+    list: async (filter, page) => (check(), repository.list(filter, page)),
+    stats: async (top) => (check(), repository.stats(top)),
+    ping: async () => (check(), repository.ping()),
+  };
+}
+
+export async function openDatabase(location: DatabaseLocation, events: StorageEvents = {}): Promise<Storage> {
+  if (location.kind === "sqlite") {
+    // A local file that cannot be opened or migrated will not heal by waiting: fail start-up.
+    const opened = openSqlite(location.path);
+    await migrate(opened).catch(async (error) => {
+      await opened.db.destroy();
+      throw error;
+    });
+    return { messages: createMessageRepository(opened.db, opened.features), close: () => opened.db.destroy() };
   }
-  const { db, features } = openSqlite(location.path);
-  try {
-    await migrate(db, sqliteMigrations);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-  return { messages: createMessageRepository(db, features), close: () => db.destroy() };
+
+  // A database server may be away at start-up: serve 503s and keep trying rather than exit.
+  const opened = openPostgres({
+    url: location.url,
+    poolSize: location.poolSize ?? DEFAULT_POOL_SIZE,
+    onIdleError: events.onIdleError,
+  });
+  let migrated = false;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const attempt = async (): Promise<void> => {
+    try {
+      await migrate(opened);
+      migrated = true;
+    } catch (error) {
+      if (closed) return;
+      events.onMigrationRetry?.(error, MIGRATION_RETRY_MS);
+      retry = setTimeout(() => void attempt(), MIGRATION_RETRY_MS);
+    }
+  };
+  await attempt();
+  return {
+    messages: gated(createMessageRepository(opened.db, opened.features), () => migrated),
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      await opened.db.destroy();
+    },
+  };
 }

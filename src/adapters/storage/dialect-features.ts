@@ -1,5 +1,5 @@
 // What differs between databases, as one small object each dialect folder supplies.
-import type { Expression, Kysely, SqlBool } from "kysely";
+import type { Expression, Kysely, Migration, SqlBool } from "kysely";
 import type { Database } from "./tables.js";
 
 export interface DialectFeatures {
@@ -10,4 +10,8 @@ export interface DialectFeatures {
 export interface OpenedDatabase {
   db: Kysely<Database>;
   features: DialectFeatures;
+  /** This dialect's schema history, applied in name order. */
+  migrations: Record<string, Migration>;
+  /** Schema for Kysely's own migration tables, where the database has schemas. */
+  migrationSchema?: () => Promise<string>;
 }

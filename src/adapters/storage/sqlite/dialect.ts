@@ -5,6 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
+import { sqliteMigrations } from "./migrations.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script the way JavaScript does. */
 const LOWER = "lyftr_lower";
@@ -23,6 +24,7 @@ export function openSqlite(path: string): OpenedDatabase {
   );
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
+    migrations: sqliteMigrations,
     features: {
       textContains: (column, needle) => sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${needle.toLowerCase()}) > 0`,
     },

@@ -1,0 +1,37 @@
+// PostgreSQL through a pg pool: bounded waits, connection loss survived, case-insensitive search.
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { OpenedDatabase } from "../dialect-features.js";
+import type { Database } from "../tables.js";
+import { postgresMigrations } from "./migrations.js";
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Told about connections the server dropped while idle; the pool replaces them by itself. */
+  onIdleError?: (error: Error) => void;
+}
+
+export function openPostgres(options: PostgresOptions): OpenedDatabase {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    // Fail fast while the server is away, so callers answer 503 instead of hanging.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+  });
+  // An idle client whose connection is terminated emits 'error' on the pool; unhandled, it would end the process.
+  pool.on("error", (error) => options.onIdleError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    migrations: postgresMigrations,
+    // Kysely looks for its migration tables in every schema unless told which: name the one we write to.
+    migrationSchema: async () => (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema,
+    features: {
+      // lower() folds by the database's LC_CTYPE: every script under a UTF-8 locale such as C.UTF-8.
+      textContains: (column, needle) => sql<boolean>`strpos(lower(${sql.ref(column)}), lower(${needle})) > 0`,
+    },
+  };
+}
