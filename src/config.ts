@@ -21,7 +21,11 @@ const integer = (min: number, max: number, fallback: number) =>
 
 const Env = z.object({
   PORT: integer(0, 65535, 8000),
-  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  HOST: z
+    .string()
+    .trim()
+    .default("")
+    .transform((host) => host || "0.0.0.0"),
   DATABASE_URL: z
     .string()
     .trim()

@@ -2,6 +2,7 @@
 import type { Server } from "node:http";
 import { pino } from "pino";
 import { createApp } from "./adapters/http/app.js";
+import { createHttpServer } from "./adapters/http/server.js";
 import { openDatabase } from "./adapters/storage/database.js";
 import { createUseCases } from "./application/use-cases.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
     logger,
   });
 
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createHttpServer(app);
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     logger.info({ host: config.host, port, database: config.database.kind }, "listening");

@@ -1,6 +1,7 @@
 // Starts the real app on an ephemeral port over a real database, with a contract-validating client.
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/adapters/http/app.js";
+import { createHttpServer } from "../../src/adapters/http/server.js";
 import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
 import { createUseCases } from "../../src/application/use-cases.js";
 import { createClient } from "../../src/contracts/client.js";
@@ -45,9 +46,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     logger: { error: (fields) => errors.push(fields) },
     validateResponses: true,
   });
-  const server = await new Promise<import("node:http").Server>((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
+  const server = createHttpServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const firstSecret = secrets.split(",")[0]?.trim();

@@ -4,7 +4,13 @@ import express, { type Express, type RequestHandler } from "express";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 import { docsRouter } from "./docs.js";
-import { lastResortErrorHandler, requestValidationErrorHandler, sendError, type ErrorLogger } from "./errors.js";
+import {
+  MalformedQueryError,
+  lastResortErrorHandler,
+  requestValidationErrorHandler,
+  sendError,
+  type ErrorLogger,
+} from "./errors.js";
 import { createRoutes } from "./routes.js";
 import { webhookGate, type WebhookGateOptions } from "./verify-signature.js";
 
@@ -23,6 +29,34 @@ const ALLOWED = new Map<string, string[]>([
   ["/docs", ["GET"]],
 ]);
 
+const MALFORMED = Symbol("malformed query");
+
+/**
+ * Flat strings, repeated keys as arrays, no nested objects from `a[b]=c`. An escape that does not
+ * decode is flagged rather than guessed at (node:querystring and URLSearchParams both guess); express
+ * parses the query before its response helpers exist, so the flag is answered by `refuseMalformedQuery`.
+ */
+function parseQuery(query: string | null): Record<string | symbol, string | string[]> {
+  const result: Record<string | symbol, string | string[]> = Object.create(null);
+  try {
+    for (const pair of (query ?? "").split("&")) {
+      if (pair === "") continue;
+      const cut = pair.indexOf("=");
+      const [key, value] = (cut < 0 ? [pair, ""] : [pair.slice(0, cut), pair.slice(cut + 1)]).map((part) =>
+        decodeURIComponent(part.replace(/\+/g, " ")),
+      ) as [string, string];
+      const seen = result[key];
+      result[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    }
+  } catch {
+    return { [MALFORMED]: "true" };
+  }
+  return result;
+}
+
+const refuseMalformedQuery: RequestHandler = (req, _res, next) =>
+  next(MALFORMED in (req.query as object) ? new MalformedQueryError() : undefined);
+
 const notFound: RequestHandler = (req, res) => {
   const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
   const allowed = ALLOWED.get(path.toLowerCase());
@@ -37,7 +71,9 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // a 304 to an API client is a surprise, not a saving
-  app.set("query parser", "simple"); // flat strings: no nested objects from `a[b]=c`
+  app.set("query parser", parseQuery);
+  app.set("env", "production"); // express's own last handler must never print a stack trace
+  app.use(refuseMalformedQuery);
 
   createExpressEndpoints(
     contract,

@@ -1,4 +1,5 @@
 // Every error answer: the 422 shape for validation, and the handlers of last resort. Bodies never carry internals.
+import type { ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Response } from "express";
 import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError } from "zod";
@@ -9,7 +10,14 @@ export interface ErrorLogger {
   error(fields: object, message: string): void;
 }
 
-export const sendError = (res: Response, status: number, detail: string) => res.status(status).json({ detail });
+/** Plain node:http calls, so an answer can be sent even before express has decorated `res`. */
+export function sendJson(res: ServerResponse, status: number, body: object): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+export const sendError = (res: ServerResponse, status: number, detail: string) => sendJson(res, status, { detail });
 
 export const VALIDATION_FAILED = "validation failed";
 
@@ -31,7 +39,14 @@ export function requestValidationErrorHandler(err: RequestValidationError, _req:
     ...issuesOf(err.query, "query"),
     ...issuesOf(err.body, "body"),
   ];
-  res.status(422).json(validationBody(VALIDATION_FAILED, issues));
+  sendJson(res, 422, validationBody(VALIDATION_FAILED, issues));
+}
+
+/** A query string whose %-escapes do not decode to UTF-8. */
+export class MalformedQueryError extends Error {
+  constructor() {
+    super("malformed query string");
+  }
 }
 
 /** body-parser's failures, by its `type`, as answers a client can act on. */
@@ -49,6 +64,10 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler
     if (res.headersSent) return next(err);
     const bodyError = typeof err?.type === "string" ? BODY_ERRORS[err.type] : undefined;
     if (bodyError) return void sendError(res, ...bodyError);
+    if (err instanceof MalformedQueryError) {
+      const message = "a %-escape does not decode to UTF-8 text";
+      return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));
+    }
     if (err instanceof StorageUnavailableError) {
       logger.error({ err: err.cause, method: req.method, path: req.path }, "database unavailable");
       return void sendError(res, 503, "database unavailable");

@@ -1,7 +1,7 @@
 // The gate before POST /webhook's handler: secret, size, type, signature on the raw bytes, then JSON.
 import express, { type RequestHandler } from "express";
 import { verifyHex, verifyStandard, type SigningKey } from "../../contracts/signature.js";
-import { sendError, validationBody } from "./errors.js";
+import { sendError, sendJson, validationBody } from "./errors.js";
 
 export interface WebhookGateOptions {
   signingKeys: readonly SigningKey[];
@@ -50,7 +50,7 @@ export function webhookGate(options: WebhookGateOptions): RequestHandler[] {
       req.body = JSON.parse(utf8.decode(req.body as Buffer));
     } catch (error) {
       const reason = error instanceof SyntaxError ? error.message : "body is not valid UTF-8";
-      return void res.status(422).json(validationBody("body is not valid JSON", [{ path: "body", message: reason }]));
+      return sendJson(res, 422, validationBody("body is not valid JSON", [{ path: "body", message: reason }]));
     }
     next();
   };

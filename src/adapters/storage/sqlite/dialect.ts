@@ -7,8 +7,14 @@ import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
 
-/** SQLite's own lower() and LIKE fold ASCII only; this folds every script the way JavaScript does. */
+/** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
+
+/**
+ * Lower-cases each code point on its own: String#toLowerCase on a whole string depends on context
+ * (a final Σ becomes ς), so a needle and the text containing it could fold differently.
+ */
+const fold = (text: string) => Array.from(text, (c) => c.toLowerCase()).join("");
 
 /** Opens (creating folder and file if needed) a database file, or `:memory:`. */
 export function openSqlite(path: string): OpenedDatabase {
@@ -20,13 +26,13 @@ export function openSqlite(path: string): OpenedDatabase {
   connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
-    typeof value === "string" ? value.toLowerCase() : null,
+    typeof value === "string" ? fold(value) : null,
   );
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
     migrations: sqliteMigrations,
     features: {
-      textContains: (column, needle) => sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${needle.toLowerCase()}) > 0`,
+      textContains: (column, needle) => sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${fold(needle)}) > 0`,
     },
   };
 }

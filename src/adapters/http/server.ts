@@ -1,0 +1,30 @@
+// The HTTP server around the app: JSON answers even for requests Node rejects before express sees them.
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import type { Express } from "express";
+
+const rawJson = (status: number, reason: string, detail: string) => {
+  const body = JSON.stringify({ detail });
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+};
+
+/** Node's parser refuses oversize headers (431) and malformed requests (400) itself, in plain text; say it in JSON. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || (error.code === "ECONNRESET")) return void socket.destroy();
+  const answer =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? rawJson(431, "Request Header Fields Too Large", "request headers too large")
+      : error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? rawJson(408, "Request Timeout", "request timeout")
+        : rawJson(400, "Bad Request", "malformed HTTP request");
+  socket.end(answer);
+}
+
+export function createHttpServer(app: Express): Server {
+  const server = createServer(app);
+  server.on("clientError", answerClientError);
+  return server;
+}
