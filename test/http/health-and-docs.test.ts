@@ -1,0 +1,119 @@
+// Health probes (live, ready, and what makes ready fail) and the generated docs: OpenAPI document and Swagger UI.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../support/server.js";
+
+async function getJson(server: TestServer, path: string) {
+  const res = await fetch(`${server.baseUrl}${path}`);
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+describe("health with a secret and a database", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("live answers 200 {status: live}", async () => {
+    expect(await getJson(server, "/health/live")).toEqual({ status: 200, body: { status: "live" } });
+  });
+
+  it("ready answers 200 {status: ready}", async () => {
+    expect(await getJson(server, "/health/ready")).toEqual({ status: 200, body: { status: "ready" } });
+  });
+
+  it("both answer through the typed client", async () => {
+    expect(await server.client.live()).toMatchObject({ status: 200, body: { status: "live" } });
+    expect(await server.client.ready()).toMatchObject({ status: 200, body: { status: "ready" } });
+  });
+});
+
+describe("health without a webhook secret", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ secrets: "" });
+  });
+  afterAll(() => server.close());
+
+  it("ready answers 503 with a reason", async () => {
+    const res = await getJson(server, "/health/ready");
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: "not ready", reason: expect.stringMatching(/secret/) });
+  });
+
+  it("live still answers 200", async () => {
+    expect(await getJson(server, "/health/live")).toEqual({ status: 200, body: { status: "live" } });
+  });
+});
+
+describe("health after the database is closed", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+    await server.storage.close();
+  });
+  // close() closes the storage again; a second destroy must not fail the suite.
+  afterAll(() => server.close());
+
+  it("ready answers 503 with a reason, live still 200", async () => {
+    const ready = await getJson(server, "/health/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: "not ready", reason: expect.stringMatching(/database/) });
+    expect(await getJson(server, "/health/live")).toEqual({ status: 200, body: { status: "live" } });
+  });
+});
+
+describe("docs", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("serves an OpenAPI 3 document with every path and the contract's status codes", async () => {
+    const res = await getJson(server, "/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { responses: object }>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toEqual(expect.any(String));
+    expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/stats", "/webhook"]);
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    expect(statuses("/webhook", "post")).toEqual(expect.arrayContaining(["200", "401", "413", "415", "422", "503"]));
+    expect(statuses("/messages", "get")).toEqual(["200", "422", "503"]);
+    expect(statuses("/stats", "get")).toEqual(["200", "503"]);
+    expect(statuses("/health/live", "get")).toEqual(["200"]);
+    expect(statuses("/health/ready", "get")).toEqual(["200", "503"]);
+  });
+
+  it("documents the /messages query parameters", async () => {
+    const doc = (await getJson(server, "/openapi.json")).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
+    const params = doc.paths["/messages"]?.get?.parameters ?? [];
+    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["from", "limit", "offset", "q", "since"]);
+  });
+
+  it.each(["/docs", "/docs/"])("%s answers the Swagger UI page", async (path) => {
+    const res = await fetch(`${server.baseUrl}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toContain("swagger-ui");
+  });
+
+  it("serves every script and stylesheet the page references", async () => {
+    const page = await (await fetch(`${server.baseUrl}/docs`)).text();
+    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets).toEqual(expect.arrayContaining(["swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"]));
+    for (const asset of assets) {
+      const res = await fetch(`${server.baseUrl}/docs/${asset}`);
+      expect(res.status, asset).toBe(200);
+      expect((await res.text()).length, asset).toBeGreaterThan(0);
+    }
+  });
+
+  it("points Swagger UI at /openapi.json", async () => {
+    const init = await (await fetch(`${server.baseUrl}/docs/swagger-ui-init.js`)).text();
+    expect(init).toContain("/openapi.json");
+  });
+});

@@ -1,0 +1,98 @@
+// GET /messages: malformed or out-of-range parameters answer 422 naming the parameter; edge values are accepted.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aMessage } from "../support/messages.js";
+import { startServer, type TestServer } from "../support/server.js";
+
+interface ValidationError {
+  detail: string;
+  errors: { path: string; message: string }[];
+}
+
+describe("GET /messages validation", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer();
+    await server.storage.messages.insertIfAbsent(aMessage({ message_id: "v1" }));
+  });
+  afterAll(() => server.close());
+
+  async function get(query: string) {
+    const res = await fetch(`${server.baseUrl}/messages?${query}`);
+    return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as unknown };
+  }
+
+  it.each([
+    ["limit", "limit=0"],
+    ["limit", "limit=101"],
+    ["limit", "limit=-1"],
+    ["limit", "limit=abc"],
+    ["limit", "limit=1.5"],
+    ["limit", "limit=1e1"],
+    ["limit", "limit="],
+    ["limit", "limit=%205"],
+    ["limit", "limit=0x10"],
+    ["limit", "limit=1&limit=2"],
+    ["offset", "offset=-1"],
+    ["offset", "offset=abc"],
+    ["offset", "offset=1.0"],
+    ["offset", "offset=99999999999999999999"],
+    ["since", "since=yesterday"],
+    ["since", "since=2025-13-01T00:00:00Z"],
+    ["since", "since=2025-02-30T00:00:00Z"],
+    ["since", "since=2025-01-15T24:00:00Z"],
+    ["since", "since=2025-01-15"],
+    ["since", "since=2025-01-15T10:00:00"],
+    ["since", "since="],
+    ["from", "from=abc"],
+    ["from", "from=919876543210"],
+    ["from", "from=%2B0123"],
+    ["from", "from=%2B1234567890123456"],
+    ["from", "from="],
+    ["q", `q=${"a".repeat(4097)}`],
+  ])("422 naming %s for ?%s", async (param, query) => {
+    const res = await get(query);
+    expect(res.status).toBe(422);
+    expect(res.type).toMatch(/^application\/json/);
+    const body = res.body as ValidationError;
+    expect(typeof body.detail).toBe("string");
+    expect(body.errors.length).toBeGreaterThan(0);
+    for (const error of body.errors) {
+      expect(error.path).toBe(param);
+      expect(typeof error.message).toBe("string");
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("names every bad parameter when several are wrong", async () => {
+    const res = await get("limit=0&offset=-1&since=nope&from=abc");
+    expect(res.status).toBe(422);
+    const paths = (res.body as ValidationError).errors.map((e) => e.path).sort();
+    expect(paths).toEqual(["from", "limit", "offset", "since"]);
+  });
+
+  it("answers 422 through the typed client, which declares it", async () => {
+    const res = await server.client.listMessages({ query: { limit: 0 } });
+    expect(res.status).toBe(422);
+    if (res.status === 422) expect(res.body.errors.map((e) => e.path)).toEqual(["limit"]);
+  });
+
+  it.each([
+    ["limit=1", 1, 0],
+    ["limit=100", 100, 0],
+    ["limit=007", 7, 0],
+    ["offset=0", 50, 0],
+    ["offset=5", 50, 5],
+    ["limit=100&offset=9007199254740991", 100, Number.MAX_SAFE_INTEGER],
+  ])("accepts ?%s and echoes it as numbers", async (query, limit, offset) => {
+    const res = await get(query);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ limit, offset, total: 1 });
+  });
+
+  it("ignores unknown parameters", async () => {
+    const res = await get("colour=blue&limit=5");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ limit: 5, offset: 0, total: 1 });
+  });
+});

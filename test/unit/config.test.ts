@@ -1,0 +1,101 @@
+// Start-up configuration: src/config.ts loadConfig and the DATABASE_URL forms it accepts.
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseDatabaseUrl } from "../../src/adapters/storage/database-url.js";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+/** The error loadConfig throws for this env; fails the test when it does not throw. */
+const configError = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(Object.keys(env))}`);
+};
+
+describe("loadConfig", () => {
+  it("has the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      host: "0.0.0.0",
+      database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db") },
+      signingKeys: [],
+      toleranceSeconds: 300,
+      maxBodyBytes: 64 * 1024,
+      logLevel: "info",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads each variable", () => {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: "sqlite::memory:",
+      WEBHOOK_SECRET: "a,b",
+      WEBHOOK_TOLERANCE_SECONDS: "60",
+      LOG_LEVEL: "DEBUG",
+    });
+    expect(config.port).toBe(0);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.database).toEqual({ kind: "sqlite", path: ":memory:" });
+    expect(config.signingKeys.map((k) => k.toString("utf8"))).toEqual(["a", "b"]);
+    expect(config.toleranceSeconds).toBe(60);
+    expect(config.logLevel).toBe("debug");
+  });
+
+  it("treats a whitespace-only secret as no secret", () => {
+    expect(loadConfig({ WEBHOOK_SECRET: "  " }).signingKeys).toHaveLength(0);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ PORT: "-1" }, "PORT"],
+    [{ PORT: "80.5" }, "PORT"],
+    [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "data/app.db" }, "DATABASE_URL"],
+    [{ WEBHOOK_TOLERANCE_SECONDS: "0" }, "WEBHOOK_TOLERANCE_SECONDS"],
+  ])("refuses %j with one line naming %s", (env, name) => {
+    const { message } = configError(env);
+    expect(message).toContain(name);
+    expect(message).not.toContain("\n");
+  });
+
+  it("never echoes a secret in its message", () => {
+    const badWhsec = configError({ WEBHOOK_SECRET: "good-one,whsec_n0t!base64-TOPSECRET" });
+    expect(badWhsec.message).toContain("WEBHOOK_SECRET");
+    expect(badWhsec.message).not.toContain("TOPSECRET");
+    expect(badWhsec.message).not.toContain("good-one");
+
+    const badUrl = configError({ DATABASE_URL: "mysql://admin:hunter2pass@db.internal/app" });
+    expect(badUrl.message).toContain("DATABASE_URL");
+    expect(badUrl.message).not.toContain("hunter2pass");
+  });
+});
+
+describe("parseDatabaseUrl", () => {
+  const cwd = "/srv/app";
+
+  it("resolves sqlite paths: three slashes relative to cwd, four absolute", () => {
+    expect(parseDatabaseUrl("sqlite:///rel.db", cwd)).toEqual({ kind: "sqlite", path: "/srv/app/rel.db" });
+    expect(parseDatabaseUrl("sqlite:///data/app.db", cwd)).toEqual({ kind: "sqlite", path: "/srv/app/data/app.db" });
+    expect(parseDatabaseUrl("sqlite:////abs/x.db", cwd)).toEqual({ kind: "sqlite", path: "/abs/x.db" });
+  });
+
+  it("recognises an in-memory sqlite database", () => {
+    expect(parseDatabaseUrl("sqlite::memory:", cwd)).toEqual({ kind: "sqlite", path: ":memory:" });
+  });
+
+  it.each(["postgres://u:p@localhost:5432/app", "postgresql://localhost/app"])("passes %s through as postgres", (url) => {
+    expect(parseDatabaseUrl(url, cwd)).toEqual({ kind: "postgres", url });
+  });
+
+  it.each(["mysql://x", "sqlite:///", "sqlite://rel.db", "", "app.db"])("refuses %j", (url) => {
+    expect(() => parseDatabaseUrl(url, cwd)).toThrow(/sqlite:\/\/\//);
+  });
+});
