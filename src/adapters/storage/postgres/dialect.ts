@@ -20,6 +20,7 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: 15_000,
+    application_name: "lyftr-webhooks",
   });
   // An idle client whose connection is terminated emits 'error' on the pool; unhandled, it would end the process.
   pool.on("error", (error) => options.onIdleError?.(error));
