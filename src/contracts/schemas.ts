@@ -2,6 +2,7 @@
 import { extendApi } from "@anatine/zod-openapi";
 import { z } from "zod";
 import {
+  MAX_FRACTION_DIGITS,
   MESSAGE_ID_MAX_CHARS,
   TEXT_MAX_CHARS,
   charCount,
@@ -49,9 +50,9 @@ export const WebhookBody = extendApi(
       from_: extendApi(e164(SAMPLE.from).optional(), { description: "Alias of `from`; if both are given they must be equal." }),
       to: extendApi(e164(SAMPLE.to), { description: "Recipient, E.164.", example: SAMPLE.to }),
       ts: extendApi(
-        z.string().refine(isTimestamp, "must be an ISO-8601 UTC timestamp ending in Z, a real date and time"),
+        z.string().refine(isTimestamp, `must be an ISO-8601 UTC timestamp ending in Z (at most ${MAX_FRACTION_DIGITS} fractional digits), a real date and time`),
         {
-          description: "When the message was sent: ISO-8601 UTC ending in `Z`, fractional seconds allowed. Returned exactly as sent.",
+          description: `When the message was sent: ISO-8601 UTC ending in \`Z\`, up to ${MAX_FRACTION_DIGITS} fractional digits. Returned exactly as sent.`,
           format: "date-time",
           example: SAMPLE.ts,
         },

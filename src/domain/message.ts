@@ -28,9 +28,13 @@ export const charCount = (value: string): number => {
  */
 export const isStorableText = (value: string): boolean => value.isWellFormed() && !value.includes("\u0000");
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+/** Nanoseconds: finer than any clock that stamps messages, and it keeps the stored key small enough to index. */
+export const MAX_FRACTION_DIGITS = 9;
+const FRACTION = `(?:\\.(\\d{1,${MAX_FRACTION_DIGITS}}))`;
+const TIMESTAMP = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})${FRACTION}?Z$`);
+const DATE_TIME = new RegExp(
+  `^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2})(?::(\\d{2})${FRACTION}?)?(?:([Zz])|([+-])(\\d{2}):?(\\d{2}))$`,
+);
 
 const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 const daysInMonth = (y: number, m: number) =>
