@@ -24,6 +24,25 @@ export interface StorageEvents {
 
 export const DEFAULT_POOL_SIZE = 10;
 const MIGRATION_RETRY_MS = 2_000;
+/**
+ * Kysely's migrator introspects every table of every schema before it takes its lock; a schema
+ * dropped meanwhile by someone else fails that read. Such a race passes at once, so try again
+ * quickly before settling into the slow retry meant for an absent server.
+ */
+const QUICK_RETRIES_MS = [50, 200, 500];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function migrateWithQuickRetries(opened: OpenedDatabase): Promise<void> {
+  for (const pause of QUICK_RETRIES_MS) {
+    try {
+      return await migrate(opened);
+    } catch {
+      await sleep(pause);
+    }
+  }
+  return migrate(opened);
+}
 
 /** Applies pending migrations; on PostgreSQL the migrator holds an advisory lock, so instances starting together take turns. */
 async function migrate({ db, migrations, migrationSchema }: OpenedDatabase): Promise<void> {
@@ -74,7 +93,7 @@ export async function openDatabase(location: DatabaseLocation, events: StorageEv
   let retry: NodeJS.Timeout | undefined;
   const attempt = async (): Promise<void> => {
     try {
-      await migrate(opened);
+      await migrateWithQuickRetries(opened);
       migrated = true;
     } catch (error) {
       if (closed) return;
