@@ -2,7 +2,11 @@ import { defineConfig } from "vitest/config";
 
 // The HTTP suites run twice: on SQLite with everything else, and on PostgreSQL when one is reachable.
 const { postgresSkipReason } = await import("./test/support/databases.js");
-const postgresAvailable = (await postgresSkipReason()) === null;
+const postgresSkip = await postgresSkipReason();
+const postgresAvailable = postgresSkip === null;
+if (!postgresAvailable) {
+  console.warn(`\n*** PostgreSQL suites SKIPPED: ${postgresSkip}. Set TEST_DATABASE_URL to run them. ***\n`);
+}
 
 export default defineConfig({
   test: {

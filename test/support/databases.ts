@@ -67,9 +67,7 @@ const skipPostgres = await postgresSkipReason();
 if (skipPostgres && process.env.REQUIRE_POSTGRES) {
   throw new Error(`${skipPostgres}, and REQUIRE_POSTGRES is set`);
 }
-if (skipPostgres) {
-  console.warn(`\n*** PostgreSQL suites SKIPPED: ${skipPostgres}. Set TEST_DATABASE_URL to run them. ***\n`);
-}
+// vitest.config.ts says it once per run, where it is seen.
 
 export const DATABASES: TestDatabase[] = skipPostgres ? [sqliteFile] : [sqliteFile, postgresSchema];
 
