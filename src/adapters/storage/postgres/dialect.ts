@@ -24,6 +24,9 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
   });
   // An idle client whose connection is terminated emits 'error' on the pool; unhandled, it would end the process.
   pool.on("error", (error) => options.onIdleError?.(error));
+  // A checked-out client has no pool listener, so a connection lost mid-query would be an unhandled
+  // 'error' too. The query in flight rejects by itself (→ 503) and the pool discards the client.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -1,0 +1,176 @@
+// The service process while PostgreSQL is away: 503s, never a false 200, and recovery without a restart.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresSkipReason } from "../support/databases.js";
+import {
+  freshSchema,
+  getJson,
+  killLeftovers,
+  postSigned,
+  query,
+  startProxy,
+  startService,
+  viaProxy,
+  waitFor,
+  type Answer,
+  type Proxy,
+  type Service,
+} from "./support.js";
+
+const skipReason = await postgresSkipReason();
+if (skipReason) console.warn(`scale/database-outage skipped: ${skipReason}`);
+
+let counter = 0;
+const message = () => ({
+  message_id: `outage-${process.pid}-${++counter}`,
+  from: "+919876543210",
+  to: "+14155550100",
+  ts: "2025-01-15T10:00:00Z",
+  text: "Hello",
+});
+const unavailable = { status: 503, body: { detail: expect.any(String) } };
+const pick = ({ status, body }: Answer) => ({ status, body });
+const whenReady = (service: Service, timeoutMs: number) =>
+  waitFor(`${service.baseUrl} to be ready`, async () => {
+    const res = await getJson(service.baseUrl, "/health/ready");
+    return res.status === 200 ? res : undefined;
+  }, timeoutMs);
+
+describe.skipIf(skipReason)("database unavailable at start-up", () => {
+  let proxy: Proxy | undefined;
+  let schema: { url: string; drop(): Promise<void> } | undefined;
+  let service: Service;
+  const first = message();
+  const body = JSON.stringify(first);
+
+  beforeAll(async () => {
+    proxy = await startProxy();
+    proxy.down();
+    schema = await freshSchema();
+    service = await startService({ DATABASE_URL: viaProxy(schema.url, proxy), DATABASE_POOL_SIZE: "4" });
+  });
+
+  afterAll(async () => {
+    killLeftovers();
+    await proxy?.close();
+    await schema?.drop();
+  });
+
+  it("answers 503 to readiness, webhooks and reads, across migration retries, without exiting", async () => {
+    const retries = () => service.logs.filter((l) => String(l.msg).startsWith("database unavailable at start-up")).length;
+    // Until the 2 s retry has failed too: a second failed attempt must leave the service as it was.
+    const deadline = Date.now() + 6_000;
+    for (let round = 0; round < 3 || (retries() < 2 && Date.now() < deadline); round++) {
+      expect(pick(await getJson(service.baseUrl, "/health/ready"))).toEqual({
+        status: 503,
+        body: { status: "not ready", reason: "database unavailable" },
+      });
+      expect(pick(await postSigned(service.baseUrl, body))).toEqual(unavailable);
+      expect(pick(await getJson(service.baseUrl, "/messages"))).toEqual(unavailable);
+      expect(pick(await getJson(service.baseUrl, "/stats"))).toEqual(unavailable);
+      expect(pick(await getJson(service.baseUrl, "/health/live"))).toEqual({ status: 200, body: { status: "live" } });
+      await sleep(300);
+    }
+    expect(service.alive()).toBe(true);
+    expect(retries()).toBeGreaterThanOrEqual(2);
+  });
+
+  it("becomes ready by itself once the database is back, then stores and lists the message", async () => {
+    proxy!.up();
+    await whenReady(service, 10_000);
+    expect(pick(await postSigned(service.baseUrl, body))).toEqual({ status: 200, body: { status: "ok" } });
+    expect(pick(await getJson(service.baseUrl, "/messages"))).toEqual({
+      status: 200,
+      body: { data: [first], total: 1, limit: 50, offset: 0 },
+    });
+    expect(await query(schema!.url, "select message_id, text from messages")).toEqual([
+      { message_id: first.message_id, text: first.text },
+    ]);
+    expect(service.alive()).toBe(true);
+    expect(await service.stop()).toBe(0);
+  });
+});
+
+describe.skipIf(skipReason)("database connections cut while serving", () => {
+  let proxy: Proxy | undefined;
+  let schema: { url: string; drop(): Promise<void> } | undefined;
+  let service: Service;
+
+  beforeAll(async () => {
+    proxy = await startProxy();
+    schema = await freshSchema();
+    service = await startService({ DATABASE_URL: viaProxy(schema.url, proxy), DATABASE_POOL_SIZE: "4" });
+    await whenReady(service, 10_000);
+  });
+
+  afterAll(async () => {
+    killLeftovers();
+    await proxy?.close();
+    await schema?.drop();
+  });
+
+  it("answers 503 during the cut, recovers without a restart, and keeps every acknowledged message", async () => {
+    const sent: Array<{ id: string; start: number; end: number } & Answer> = [];
+    let running = true;
+    // More writers than pooled connections keep every connection checked out, so the cut lands mid-query;
+    // they only slow down on failures, which are cheap and would otherwise flood the service.
+    const writer = async () => {
+      while (running) {
+        const m = message();
+        const start = performance.now();
+        const answer = await postSigned(service.baseUrl, JSON.stringify(m));
+        sent.push({ id: m.message_id, start, end: performance.now(), ...answer });
+        if (answer.status !== 200) await sleep(20);
+      }
+    };
+    const writers = Promise.all(Array.from({ length: 12 }, writer));
+    try {
+      await sleep(800);
+      proxy!.down();
+      const downAt = performance.now();
+      await sleep(1_500);
+      expect(service.alive(), `the service died during the cut: ${service.stderr()}`).toBe(true);
+      const upAt = performance.now();
+      proxy!.up();
+      const recoveredAt = await waitFor(
+        "a 200 after the database is back",
+        async () => sent.find((r) => r.start > upAt && r.status === 200)?.end,
+        10_000,
+      );
+      await sleep(800);
+      running = false;
+      await writers;
+
+      const before = sent.filter((r) => r.end < downAt);
+      const during = sent.filter((r) => r.start > downAt && r.end < upAt);
+      const after = sent.filter((r) => r.start > recoveredAt);
+      expect(before.length).toBeGreaterThan(5);
+      expect(before.filter((r) => r.status !== 200).map(pick)).toEqual([]);
+      expect(during.length).toBeGreaterThan(5);
+      expect(during.filter((r) => r.status !== 503 || JSON.stringify(r.body) === '{"status":"ok"}')).toEqual([]);
+      expect(during.map(pick)).toEqual(during.map(() => unavailable));
+      expect(after.length).toBeGreaterThan(5);
+      expect(after.filter((r) => r.status !== 200).map(pick)).toEqual([]);
+      // Whatever straddled the cut may be either answer, but nothing else: no 500, no dropped connection.
+      expect(sent.filter((r) => r.status !== 200 && r.status !== 503).map(pick)).toEqual([]);
+    } finally {
+      running = false;
+      await writers;
+    }
+    expect(service.alive()).toBe(true);
+
+    const acknowledged = sent.filter((r) => r.status === 200).map((r) => r.id);
+    const stored = await query<{ message_id: string }>(
+      schema!.url,
+      "select message_id from messages where message_id = any($1::text[])",
+      [acknowledged],
+    );
+    expect(stored.map((r) => r.message_id).sort()).toEqual([...acknowledged].sort());
+  });
+
+  it("is still the same process, ready, and stops cleanly with exit code 0", async () => {
+    expect(service.alive()).toBe(true);
+    expect(pick(await getJson(service.baseUrl, "/health/ready"))).toEqual({ status: 200, body: { status: "ready" } });
+    expect(await service.stop()).toBe(0);
+  });
+});
