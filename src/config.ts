@@ -51,6 +51,15 @@ const Env = z.object({
       }
     }),
   DATABASE_POOL_SIZE: integer(1, 1000, DEFAULT_POOL_SIZE),
+  READ_API_TOKEN: z
+    .string()
+    .default("")
+    .transform((tokens) =>
+      tokens
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    ),
   WEBHOOK_TOLERANCE_SECONDS: integer(1, 86_400, 300),
   WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
   LOG_LEVEL: z
@@ -66,6 +75,7 @@ export interface Config {
   host: string;
   database: DatabaseLocation;
   signingKeys: readonly SigningKey[];
+  readTokens: readonly string[];
   toleranceSeconds: number;
   maxBodyBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -85,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     host: e.HOST,
     database: e.DATABASE_URL.kind === "postgres" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
+    readTokens: Object.freeze(e.READ_API_TOKEN),
     toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,

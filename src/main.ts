@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const app = createApp({
     useCases: createUseCases({ messages: storage.messages }),
     webhook: { signingKeys: config.signingKeys, maxBodyBytes: config.maxBodyBytes, toleranceSeconds: config.toleranceSeconds },
+    readTokens: config.readTokens,
     logger,
   });
 

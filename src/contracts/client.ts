@@ -8,6 +8,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** The webhook secret (plain or `whsec_…`); when given, `ingestMessage` calls are signed. */
   secret?: string;
+  /** Bearer token for the read API, when the service sets READ_API_TOKEN. */
+  readToken?: string;
   /** Check every answer against the contract's schemas (recommended in tests). */
   validateResponse?: boolean;
   /** Throw on a status the contract does not declare instead of returning it. */
@@ -21,6 +23,9 @@ export function createClient(options: ClientOptions) {
     const signable = key && args.route === contract.ingestMessage && typeof args.body === "string";
     if (signable && args.headers["x-signature"] === undefined) {
       args.headers["x-signature"] = signHex(key, Buffer.from(args.body as string, "utf8"));
+    }
+    if (options.readToken && args.route !== contract.ingestMessage && args.headers.authorization === undefined) {
+      args.headers.authorization = `Bearer ${options.readToken}`;
     }
     return tsRestFetchApi(args);
   };

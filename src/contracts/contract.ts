@@ -18,6 +18,7 @@ const c = initContract();
 
 const error = (description: string) => ErrorBody.describe(description);
 const unavailable = error("The database is unavailable; nothing was read or written. Retry later.");
+const unauthorized = error("A read token is configured and the request lacks `Authorization: Bearer <token>` or has a wrong one.");
 const invalid = ValidationErrorBody.describe("A parameter or field is malformed or out of range; `errors` says which.");
 
 export const contract = c.router(
@@ -53,6 +54,7 @@ export const contract = c.router(
       query: MessagesQuery,
       responses: {
         200: MessagePage.describe("One page of messages."),
+        401: unauthorized,
         422: invalid,
         503: unavailable,
       },
@@ -64,6 +66,7 @@ export const contract = c.router(
       description: "Totals, the ten busiest senders, and the `ts` of the earliest and latest messages.",
       responses: {
         200: Stats.describe("Statistics over all stored messages."),
+        401: unauthorized,
         503: unavailable,
       },
     },

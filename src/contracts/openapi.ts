@@ -6,6 +6,15 @@ export function buildOpenApi(version = "0.1.0") {
   return generateOpenApi(
     contract,
     {
+      components: {
+        securitySchemes: {
+          readToken: {
+            type: "http",
+            scheme: "bearer",
+            description: "Required by GET /messages and GET /stats only when the service sets READ_API_TOKEN.",
+          },
+        },
+      },
       info: {
         title: "Lyftr webhook service",
         version,
@@ -16,10 +25,14 @@ export function buildOpenApi(version = "0.1.0") {
     },
     {
       setOperationId: true,
-      operationMapper: (operation) =>
-        operation.requestBody
-          ? { ...operation, requestBody: { ...operation.requestBody, description: "The message, as the signature covers it.", required: true } }
-          : operation,
+      operationMapper: (operation) => ({
+        ...operation,
+        ...(operation.requestBody && {
+          requestBody: { ...operation.requestBody, description: "The message, as the signature covers it.", required: true },
+        }),
+        // Routes that can answer 401 for a missing token are the read API; the token is optional server-side.
+        ...(operation.responses["401"] && !operation.requestBody && { security: [{}, { readToken: [] }] }),
+      }),
     },
   );
 }

@@ -80,8 +80,8 @@ describe("docs", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/stats", "/webhook"]);
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses("/webhook", "post")).toEqual(expect.arrayContaining(["200", "401", "413", "415", "422", "503"]));
-    expect(statuses("/messages", "get")).toEqual(["200", "422", "503"]);
-    expect(statuses("/stats", "get")).toEqual(["200", "503"]);
+    expect(statuses("/messages", "get")).toEqual(["200", "401", "422", "503"]);
+    expect(statuses("/stats", "get")).toEqual(["200", "401", "503"]);
     expect(statuses("/health/live", "get")).toEqual(["200"]);
     expect(statuses("/health/ready", "get")).toEqual(["200", "503"]);
   });

@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** Default: a fresh database of the kind this test project runs on (see testDatabase). */
   database?: DatabaseLocation;
   maxBodyBytes?: number;
+  /** READ_API_TOKEN as it would be set (comma-separated); the client sends the first. */
+  readTokens?: string;
   toleranceSeconds?: number;
   nowSeconds?: () => number;
 }
@@ -43,6 +45,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       toleranceSeconds: options.toleranceSeconds ?? 300,
       nowSeconds: options.nowSeconds,
     },
+    readTokens: (options.readTokens ?? "").split(",").map((t) => t.trim()).filter(Boolean),
     logger: { error: (fields) => errors.push(fields) },
     validateResponses: true,
   });
@@ -53,7 +56,13 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const firstSecret = secrets.split(",")[0]?.trim();
   return {
     baseUrl,
-    client: createClient({ baseUrl, secret: firstSecret || undefined, validateResponse: true, throwOnUnknownStatus: true }),
+    client: createClient({
+      baseUrl,
+      secret: firstSecret || undefined,
+      readToken: options.readTokens?.split(",")[0]?.trim() || undefined,
+      validateResponse: true,
+      throwOnUnknownStatus: true,
+    }),
     storage,
     loggedErrors: errors,
     async close() {

@@ -47,6 +47,14 @@ describe("loadConfig", () => {
     expect(config.logLevel).toBe("debug");
   });
 
+  it("reads the read-API tokens and the PostgreSQL pool size", () => {
+    expect(loadConfig({}).readTokens).toEqual([]);
+    expect(loadConfig({ READ_API_TOKEN: " t1 , t2 ," }).readTokens).toEqual(["t1", "t2"]);
+    const pg = loadConfig({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_SIZE: "4" }).database;
+    expect(pg).toEqual({ kind: "postgres", url: "postgres://h/db", poolSize: 4 });
+    expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).database).toMatchObject({ poolSize: 10 });
+  });
+
   it("treats a whitespace-only secret as no secret", () => {
     expect(loadConfig({ WEBHOOK_SECRET: "  " }).signingKeys).toHaveLength(0);
   });

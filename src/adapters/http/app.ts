@@ -1,6 +1,7 @@
 // The express app: middleware order, the contract's endpoints, docs, and JSON answers for everything else.
 import { createExpressEndpoints } from "@ts-rest/express";
 import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 import { docsRouter } from "./docs.js";
@@ -11,12 +12,15 @@ import {
   sendError,
   type ErrorLogger,
 } from "./errors.js";
+import { requireReadToken } from "./read-access.js";
 import { createRoutes } from "./routes.js";
 import { webhookGate, type WebhookGateOptions } from "./verify-signature.js";
 
 export interface AppOptions {
   useCases: UseCases;
   webhook: WebhookGateOptions;
+  /** Bearer tokens for GET /messages and GET /stats; none means the read API is open. */
+  readTokens?: readonly string[];
   logger: ErrorLogger;
   /** Check every answer against the contract (tests turn it on). */
   validateResponses?: boolean;
@@ -73,12 +77,20 @@ export function createApp(options: AppOptions): Express {
   app.set("etag", false); // a 304 to an API client is a surprise, not a saving
   app.set("query parser", parseQuery);
   app.set("env", "production"); // express's own last handler must never print a stack trace
+  // Settings above, middleware below: express reads the query parser when the first middleware is added.
   app.use(refuseMalformedQuery);
+  app.use(
+    helmet({
+      // Swagger UI must load its assets over whatever scheme the service is reached by.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
 
   createExpressEndpoints(
     contract,
     createRoutes(options.useCases, {
       webhookGate: webhookGate(options.webhook),
+      readGate: requireReadToken(options.readTokens ?? []),
       secretConfigured: options.webhook.signingKeys.length > 0,
     }),
     app,

@@ -1,12 +1,19 @@
 // The contract's routes bound to the use cases: each outcome mapped to a status and body.
 import { initServer } from "@ts-rest/express";
 import type { RequestHandler } from "express";
+import type { ReadGate } from "./read-access.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 
 const s = initServer();
 
-export function createRoutes(useCases: UseCases, options: { webhookGate: RequestHandler[]; secretConfigured: boolean }) {
+export interface RouteOptions {
+  webhookGate: RequestHandler[];
+  readGate: ReadGate;
+  secretConfigured: boolean;
+}
+
+export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(contract, {
     ingestMessage: {
       middleware: options.webhookGate,
@@ -15,8 +22,14 @@ export function createRoutes(useCases: UseCases, options: { webhookGate: Request
         return { status: 200, body: { status: "ok" } };
       },
     },
-    listMessages: async ({ query }) => ({ status: 200, body: await useCases.listMessages(query) }),
-    getStats: async () => ({ status: 200, body: await useCases.computeStats() }),
+    listMessages: {
+      middleware: [options.readGate],
+      handler: async ({ query }) => ({ status: 200, body: await useCases.listMessages(query) }),
+    },
+    getStats: {
+      middleware: [options.readGate],
+      handler: async () => ({ status: 200, body: await useCases.computeStats() }),
+    },
     live: async () => ({ status: 200, body: { status: "live" } }),
     ready: async () => {
       if (!options.secretConfigured) {
