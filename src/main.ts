@@ -18,7 +18,11 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({
+    level: config.logLevel,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  });
 
   const storage = await openDatabase(config.database, {
     onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),

@@ -17,6 +17,8 @@ export interface TestServer {
   storage: Storage;
   /** What the app logged as errors (500s, storage failures). */
   loggedErrors: unknown[];
+  /** The one-line-per-request log, as the fields it was given. */
+  requestLines: object[];
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const fresh = options.database ? undefined : await testDatabase().create();
   const storage = await openDatabase(options.database ?? fresh!.location);
   const errors: unknown[] = [];
+  const requestLines: object[] = [];
   const app = createApp({
     useCases: createUseCases({ messages: storage.messages }),
     webhook: {
@@ -46,7 +49,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       nowSeconds: options.nowSeconds,
     },
     readTokens: (options.readTokens ?? "").split(",").map((t) => t.trim()).filter(Boolean),
-    logger: { error: (fields) => errors.push(fields) },
+    logger: { error: (fields) => errors.push(fields), info: (fields) => void requestLines.push(fields) },
     validateResponses: true,
   });
   const server = createHttpServer(app);
@@ -65,6 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     }),
     storage,
     loggedErrors: errors,
+    requestLines,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

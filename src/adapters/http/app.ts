@@ -12,7 +12,9 @@ import {
   sendError,
   type ErrorLogger,
 } from "./errors.js";
+import { createMetrics } from "./metrics.js";
 import { requireReadToken } from "./read-access.js";
+import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes } from "./routes.js";
 import { webhookGate, type WebhookGateOptions } from "./verify-signature.js";
 
@@ -21,7 +23,8 @@ export interface AppOptions {
   webhook: WebhookGateOptions;
   /** Bearer tokens for GET /messages and GET /stats; none means the read API is open. */
   readTokens?: readonly string[];
-  logger: ErrorLogger;
+  /** Gets one line per request (info) and every fault (error). */
+  logger: ErrorLogger & RequestLogger;
   /** Check every answer against the contract (tests turn it on). */
   validateResponses?: boolean;
 }
@@ -30,6 +33,7 @@ export interface AppOptions {
 const ALLOWED = new Map<string, string[]>([
   ...Object.values(contract).map((route) => [route.path, [route.method]] as [string, string[]]),
   ["/openapi.json", ["GET"]],
+  ["/metrics", ["GET"]],
   ["/docs", ["GET"]],
 ]);
 
@@ -78,6 +82,9 @@ export function createApp(options: AppOptions): Express {
   app.set("query parser", parseQuery);
   app.set("env", "production"); // express's own last handler must never print a stack trace
   // Settings above, middleware below: express reads the query parser when the first middleware is added.
+  const metrics = createMetrics();
+  app.use(requestLog(options.logger));
+  app.use(metrics.observe);
   app.use(refuseMalformedQuery);
   app.use(
     helmet({
@@ -100,6 +107,12 @@ export function createApp(options: AppOptions): Express {
       requestValidationErrorHandler,
     },
   );
+  app.get("/metrics", (_req, res, next) => {
+    metrics.registry.metrics().then((text) => {
+      res.setHeader("Content-Type", metrics.registry.contentType);
+      res.end(text);
+    }, next);
+  });
   app.use(docsRouter());
   app.use(notFound);
   app.use(lastResortErrorHandler(options.logger));

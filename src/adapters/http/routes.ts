@@ -2,6 +2,7 @@
 import { initServer } from "@ts-rest/express";
 import type { RequestHandler } from "express";
 import type { ReadGate } from "./read-access.js";
+import type { WebhookLocals } from "./request-facts.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 
@@ -17,9 +18,11 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(contract, {
     ingestMessage: {
       middleware: options.webhookGate,
-      handler: async ({ body }) => {
-        await useCases.ingestMessage(body); // created or duplicate: both are a 200
-        return { status: 200, body: { status: "ok" } };
+      handler: async ({ body, res }) => {
+        const outcome = await useCases.ingestMessage(body);
+        const locals: WebhookLocals = res.locals;
+        locals.ingest = { messageId: body.message_id, duplicate: outcome.kind === "duplicate" };
+        return { status: 200, body: { status: "ok" } }; // created or duplicate: both are a 200
       },
     },
     listMessages: {

@@ -2,6 +2,7 @@
 import express, { type RequestHandler } from "express";
 import { verifyHex, verifyStandard, type SigningKey } from "../../contracts/signature.js";
 import { sendError, sendJson, validationBody } from "./errors.js";
+import type { WebhookLocals } from "./request-facts.js";
 
 export interface WebhookGateOptions {
   signingKeys: readonly SigningKey[];
@@ -19,8 +20,11 @@ export function webhookGate(options: WebhookGateOptions): RequestHandler[] {
   const { signingKeys, maxBodyBytes, toleranceSeconds } = options;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
-  const requireSecret: RequestHandler = (_req, res, next) =>
-    signingKeys.length > 0 ? next() : sendError(res, 503, "webhook secret not configured");
+  const requireSecret: RequestHandler = (_req, res, next) => {
+    if (signingKeys.length > 0) return next();
+    (res.locals as WebhookLocals).notConfigured = true;
+    sendError(res, 503, "webhook secret not configured");
+  };
 
   // Any content type and no inflation: the bytes the sender signed are the bytes we check.
   const readRawBody = express.raw({ type: () => true, limit: maxBodyBytes, inflate: false });

@@ -1,0 +1,72 @@
+// What every command reads: flags, the signing key from the environment, and the body bytes.
+import { readFile } from "node:fs/promises";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { signingKey, type SigningKey } from "../../contracts/signature.js";
+import { UsageError } from "./usage-error.js";
+
+/** The process edge, passed in so the commands never touch process.* themselves. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  readStdin(): Promise<Buffer>;
+  stdinIsTty: boolean;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const DEFAULT_SECRET_ENV = "WEBHOOK_SECRET";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Flags<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>["values"];
+
+/** node:util parseArgs, strict, with its errors turned into one-line usage errors. */
+export function parseFlags<O extends Options>(args: string[], options: O): Flags<O> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\s*\n\s*/g, " "));
+  }
+}
+
+/** The first secret of the (comma-separated) variable, as the service's rotation list is written. */
+export function secretFrom(env: CliIo["env"], variable = DEFAULT_SECRET_ENV): { secret: string; key: SigningKey } {
+  const secret = (env[variable] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .find((s) => s.length > 0);
+  if (secret === undefined) {
+    throw new UsageError(`no secret: ${variable} is not set (name another variable with --secret-env)`);
+  }
+  try {
+    return { secret, key: signingKey(secret) };
+  } catch (error) {
+    // signingKey's message describes the shape, never the value.
+    throw new UsageError(`${variable}: ${error instanceof Error ? error.message : "unusable secret"}`);
+  }
+}
+
+/** The bytes of a file, or of stdin for `-`, untouched: the signature covers them as they are. */
+export async function readBody(path: string | undefined, io: CliIo): Promise<Buffer> {
+  if (path === undefined || path === "-") {
+    if (path === undefined && io.stdinIsTty) throw new UsageError("no body: pass --file <path> or pipe it on stdin");
+    return io.readStdin();
+  }
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "read error";
+    throw new UsageError(`cannot read --file ${path}: ${code}`);
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Refuses a body the service would answer 422 for as unparseable, before anything is sent. */
+export function requireJson(body: Buffer, source: string): void {
+  try {
+    JSON.parse(utf8.decode(body));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : "not valid UTF-8";
+    throw new UsageError(`${source} is not valid JSON: ${reason}`);
+  }
+}

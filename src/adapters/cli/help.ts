@@ -1,0 +1,75 @@
+// The --help texts: every flag, every environment variable, every exit code.
+
+const ENVIRONMENT = `Environment:
+  WEBHOOK_SECRET   the webhook secret; with a comma-separated list the first is used;
+                   whsec_<base64> signs with the decoded bytes. Never printed.
+  LYFTR_URL        the service's base URL when --url is not given`;
+
+const EXIT_CODES = `Exit codes:
+  0  the service answered 200 (sign: the signature was printed)
+  1  the service answered another status, or could not be reached
+  2  usage error: unknown flag, missing secret, unreadable file, invalid JSON…`;
+
+const SIGNING_FLAGS = `  --scheme <hex|standard>  hex (default): X-Signature, hex HMAC-SHA256 of the body;
+                           standard: Standard Webhooks headers webhook-id, webhook-timestamp,
+                           webhook-signature (HMAC-SHA256 of <id>.<timestamp>.<body>)
+  --id <id>                with --scheme standard: the webhook-id (default: a random msg_… id)
+  --timestamp <seconds>    with --scheme standard: the webhook-timestamp in Unix seconds (default: now)
+  --secret-env <VAR>       read the secret from VAR instead of WEBHOOK_SECRET
+  -h, --help               show this help`;
+
+export const MAIN_HELP = `lyftr: signed test webhooks for the Lyftr webhook service
+
+Usage:
+  lyftr send [flags]   build or read a message, sign it, POST it to /webhook, print the answer
+  lyftr sign [flags]   print the signature of a body, without sending anything
+  lyftr --help         this help; \`lyftr <command> --help\` for a command's flags
+
+${ENVIRONMENT}
+
+${EXIT_CODES}`;
+
+export const SEND_HELP = `Usage: lyftr send [--message-id <id>] --from <e164> --to <e164> [--ts <iso>] [--text <text>] [flags]
+       lyftr send --file <path|-> [flags]
+
+Builds a message from flags and sends it through the typed client, or sends the bytes of a JSON
+file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>".
+
+Message:
+  --message-id <id>        message_id (default: a random cli-… id, printed)
+  --from <e164>            sender, e.g. +919876543210 (required without --file)
+  --to <e164>              recipient, e.g. +14155550100 (required without --file)
+  --ts <iso>               ISO-8601 UTC ending in Z (default: now)
+  --text <text>            message text (optional); a text starting with "-" is written --text=-…
+  --file <path|->          send this file's bytes (or stdin's) instead of a built message;
+                           it must be JSON; cannot be combined with the message flags
+
+Where:
+  --url <url>              the service's base URL (default: LYFTR_URL, else http://localhost:8000)
+
+Signing:
+${SIGNING_FLAGS}
+
+${ENVIRONMENT}
+
+${EXIT_CODES}`;
+
+export const SIGN_HELP = `Usage: lyftr sign [--file <path|->] [flags]
+
+Prints the signature of the body's exact bytes, read from --file or from stdin: the hex
+X-Signature value, or with --scheme standard the three header lines. Nothing is sent, and the
+body need not be JSON: use it to check the signature your own sender computes.
+
+Input:
+  --file <path|->          the body (default: stdin, which must then be piped)
+
+Signing:
+${SIGNING_FLAGS}
+
+Environment:
+  WEBHOOK_SECRET   the webhook secret; with a comma-separated list the first is used;
+                   whsec_<base64> signs with the decoded bytes. Never printed.
+
+Exit codes:
+  0  the signature was printed
+  2  usage error: unknown flag, missing secret, unreadable file…`;

@@ -1,0 +1,124 @@
+// `lyftr send`: a flag-built message through the typed client, or a file's exact bytes by raw fetch.
+import { randomUUID } from "node:crypto";
+import { createClient } from "../../contracts/client.js";
+import type { SigningKey } from "../../contracts/signature.js";
+import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
+import { SEND_HELP } from "./help.js";
+import { signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "./usage-error.js";
+
+const DEFAULT_URL = "http://localhost:8000";
+const MESSAGE_FLAGS = ["message-id", "from", "to", "ts", "text"] as const;
+
+const OPTIONS = {
+  "message-id": { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  ts: { type: "string" },
+  text: { type: "string" },
+  file: { type: "string" },
+  url: { type: "string" },
+  scheme: { type: "string" },
+  id: { type: "string" },
+  timestamp: { type: "string" },
+  "secret-env": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export async function sendCommand(args: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(args, OPTIONS);
+  if (flags.help) {
+    io.out(SEND_HELP);
+    return EXIT_OK;
+  }
+  const fromFile = flags.file !== undefined;
+  const given = MESSAGE_FLAGS.filter((name) => flags[name] !== undefined);
+  if (fromFile && given.length > 0) throw new UsageError(`--file cannot be combined with --${given.join(", --")}`);
+  if (!fromFile && (flags.from === undefined || flags.to === undefined)) {
+    throw new UsageError("missing --from and --to (or send a JSON body with --file)");
+  }
+  const baseUrl = serviceUrl(flags.url ?? io.env.LYFTR_URL ?? DEFAULT_URL);
+  const signing = signingFrom(flags);
+  const { secret, key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV);
+
+  let post: () => Promise<Answer>;
+  if (fromFile) {
+    const body = await readBody(flags.file, io);
+    requireJson(body, flags.file === "-" ? "stdin" : `--file ${flags.file}`);
+    post = () => postBytes(baseUrl, body, signatureHeaders(key, body, signing));
+  } else {
+    const message = {
+      message_id: flags["message-id"] ?? `cli-${randomUUID()}`,
+      from: flags.from!,
+      to: flags.to!,
+      ts: flags.ts ?? new Date().toISOString(),
+      ...(flags.text === undefined ? {} : { text: flags.text }),
+    };
+    io.out(`message_id ${message.message_id}`);
+    post = () => postMessage(baseUrl, secret, key, message, signing);
+  }
+
+  let answer: Answer;
+  try {
+    answer = await post();
+  } catch (error) {
+    io.err(`lyftr send: cannot reach ${new URL(baseUrl).origin}: ${networkReason(error)}`);
+    return EXIT_FAILED;
+  }
+  io.out(`HTTP ${answer.status} ${typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body)}`);
+  return answer.status === 200 ? EXIT_OK : EXIT_FAILED;
+}
+
+/** The base URL without a trailing slash; only http(s); never echoed, as it may carry credentials. */
+function serviceUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError("--url (or LYFTR_URL) is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--url must be http:// or https://");
+  return raw.replace(/\/+$/, "");
+}
+
+/** The typed client signs X-Signature itself; Standard Webhooks headers are signed here over the same serialisation. */
+async function postMessage(
+  baseUrl: string,
+  secret: string,
+  key: SigningKey,
+  message: { message_id: string; from: string; to: string; ts: string; text?: string },
+  signing: Signing,
+): Promise<Answer> {
+  if (signing.scheme === "hex") {
+    return createClient({ baseUrl, secret }).ingestMessage({ body: message });
+  }
+  // ts-rest sends JSON.stringify(body): the same bytes as these.
+  const headers = signatureHeaders(key, Buffer.from(JSON.stringify(message), "utf8"), signing);
+  return createClient({ baseUrl }).ingestMessage({ body: message, headers });
+}
+
+async function postBytes(baseUrl: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+  const response = await fetch(`${baseUrl}/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+/** fetch hides the socket error in `cause`; that is the part a user can act on. */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  if (cause?.code) return cause.code;
+  return error instanceof Error ? (cause?.message ?? error.message) : String(error);
+}

@@ -1,0 +1,45 @@
+// The headers that sign a body under either scheme the service accepts.
+import { randomUUID } from "node:crypto";
+import { signHex, signStandard, type SigningKey } from "../../contracts/signature.js";
+import { UsageError } from "./usage-error.js";
+
+export type Scheme = "hex" | "standard";
+
+export interface SchemeFlags {
+  scheme?: string;
+  id?: string;
+  timestamp?: string;
+}
+
+/** The scheme and, for Standard Webhooks, the id and Unix timestamp (defaults: a fresh id, now). */
+export interface Signing {
+  scheme: Scheme;
+  id: string;
+  timestamp: number;
+}
+
+export function signingFrom(flags: SchemeFlags): Signing {
+  const scheme = flags.scheme ?? "hex";
+  if (scheme !== "hex" && scheme !== "standard") throw new UsageError(`--scheme must be hex or standard, not ${scheme}`);
+  if (scheme === "hex" && (flags.id !== undefined || flags.timestamp !== undefined)) {
+    throw new UsageError("--id and --timestamp apply only to --scheme standard");
+  }
+  if (flags.id !== undefined && flags.id.length === 0) throw new UsageError("--id must not be empty");
+  if (flags.timestamp !== undefined && !/^[0-9]{1,15}$/.test(flags.timestamp)) {
+    throw new UsageError("--timestamp must be Unix seconds (digits only)");
+  }
+  return {
+    scheme,
+    id: flags.id ?? `msg_${randomUUID().replaceAll("-", "")}`,
+    timestamp: flags.timestamp === undefined ? Math.floor(Date.now() / 1000) : Number(flags.timestamp),
+  };
+}
+
+export function signatureHeaders(key: SigningKey, body: Uint8Array, signing: Signing): Record<string, string> {
+  if (signing.scheme === "hex") return { "x-signature": signHex(key, body) };
+  return {
+    "webhook-id": signing.id,
+    "webhook-timestamp": String(signing.timestamp),
+    "webhook-signature": signStandard(key, signing.id, signing.timestamp, body),
+  };
+}

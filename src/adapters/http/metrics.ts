@@ -1,0 +1,48 @@
+// Prometheus metrics: requests by route pattern and status, webhook results, latency, process defaults.
+import type { RequestHandler } from "express";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { WEBHOOK_RESULTS, routeOf, webhookResult } from "./request-facts.js";
+
+export interface Metrics {
+  registry: Registry;
+  /** Counts and times every request when its response has been sent. */
+  observe: RequestHandler;
+}
+
+export function createMetrics(): Metrics {
+  // A registry per app, not the global one: tests start many apps in one process.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests by route pattern and status code.",
+    labelNames: ["path", "status"] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Time from the request's arrival to the end of its response, by route pattern.",
+    labelNames: ["path"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const webhooks = new Counter({
+    name: "webhook_requests_total",
+    help: "POST /webhook requests by result.",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  for (const result of WEBHOOK_RESULTS) webhooks.inc({ result }, 0);
+
+  const observe: RequestHandler = (req, res, next) => {
+    const stopTimer = duration.startTimer();
+    res.on("finish", () => {
+      const path = routeOf(req);
+      requests.inc({ path, status: String(res.statusCode) });
+      stopTimer({ path });
+      if (path === "/webhook" && req.method === "POST") webhooks.inc({ result: webhookResult(res) });
+    });
+    next();
+  };
+  return { registry, observe };
+}

@@ -1,0 +1,54 @@
+// What one request came to, in bounded vocabularies: its route pattern and, for webhooks, its result.
+import type { Request, Response } from "express";
+import { contract } from "../../contracts/contract.js";
+
+const PATHS = new Set<string>([...Object.values(contract).map((route) => route.path), "/openapi.json", "/docs", "/metrics"]);
+
+/** The route pattern, never the raw URL, so labels and log fields stay a small fixed set. */
+export function routeOf(req: Request): string {
+  if (typeof req.route?.path === "string") return req.route.path;
+  // originalUrl: a mounted router (the docs) rewrites req.url while it serves.
+  const path = (req.originalUrl.split("?")[0] ?? "").replace(/\/+$/, "").toLowerCase();
+  if (PATHS.has(path)) return path;
+  return path.startsWith("/docs/") ? "/docs" : "unmatched";
+}
+
+export const WEBHOOK_RESULTS = [
+  "created",
+  "duplicate",
+  "invalid_signature",
+  "validation_error",
+  "unavailable",
+  "not_configured",
+  "too_large",
+  "unsupported_media_type",
+  "bad_request",
+] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
+/** Set by the webhook route once the message is stored, so the result can tell created from duplicate. */
+export interface WebhookLocals {
+  ingest?: { messageId: string; duplicate: boolean };
+  /** Set when no secret is configured, to tell that 503 from a database outage. */
+  notConfigured?: boolean;
+}
+
+export function webhookResult(res: Response): WebhookResult {
+  const locals = res.locals as WebhookLocals;
+  switch (res.statusCode) {
+    case 200:
+      return locals.ingest?.duplicate ? "duplicate" : "created";
+    case 401:
+      return "invalid_signature";
+    case 413:
+      return "too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 422:
+      return "validation_error";
+    case 503:
+      return locals.notConfigured ? "not_configured" : "unavailable";
+    default:
+      return "bad_request";
+  }
+}

@@ -1,0 +1,38 @@
+// One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
+import { randomUUID } from "node:crypto";
+import type { RequestHandler } from "express";
+import { routeOf, webhookResult, type WebhookLocals } from "./request-facts.js";
+
+export interface RequestLogger {
+  info(fields: object, message: string): void;
+}
+
+/** A caller's id is kept only if it is short and plain, so it cannot forge log lines or headers. */
+const USABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestLog(logger: RequestLogger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const offered = req.headers["x-request-id"];
+    const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader("X-Request-Id", id);
+    res.on("finish", () => {
+      const route = routeOf(req);
+      const fields: Record<string, unknown> = {
+        request_id: id,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        latency_ms: Number(process.hrtime.bigint() - started) / 1e6,
+      };
+      // Never headers, body or text: they hold signatures, tokens and people's messages.
+      if (route === "/webhook" && req.method === "POST") {
+        const { ingest } = res.locals as WebhookLocals;
+        Object.assign(fields, { message_id: ingest?.messageId, dup: ingest?.duplicate, result: webhookResult(res) });
+      }
+      logger.info(fields, "request");
+    });
+    next();
+  };
+}

@@ -1,0 +1,86 @@
+// GET /metrics: Prometheus text whose counters move with the requests made, labelled by route pattern.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aMessage, postRaw } from "../support/messages.js";
+import { SECRET, startServer, type TestServer } from "../support/server.js";
+
+/** The value of one sample line, 0 when the series is absent. */
+async function sample(server: TestServer, series: string): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+describe("metrics", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("answers Prometheus text with the default process metrics", async () => {
+    const res = await fetch(`${server.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+  });
+
+  it("counts each webhook result", async () => {
+    const result = (r: string) => sample(server, `webhook_requests_total{result="${r}"}`);
+    const before = await Promise.all(["created", "duplicate", "invalid_signature", "validation_error", "unsupported_media_type"].map(result));
+    const message = aMessage();
+    await server.client.ingestMessage({ body: message });
+    await server.client.ingestMessage({ body: message });
+    await server.client.ingestMessage({ body: aMessage() });
+    await postRaw(server.baseUrl, JSON.stringify(aMessage()), { headers: { "x-signature": "00" } });
+    await postRaw(server.baseUrl, "{not json", { secret: SECRET });
+    await postRaw(server.baseUrl, "{}", { secret: SECRET, headers: { "content-type": "text/plain" } });
+    const after = await Promise.all(["created", "duplicate", "invalid_signature", "validation_error", "unsupported_media_type"].map(result));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([2, 1, 1, 1, 1]);
+  });
+
+  it("labels requests by route pattern and status, never by raw URL", async () => {
+    const ok = 'http_requests_total{path="/messages",status="200"}';
+    const bad = 'http_requests_total{path="/messages",status="422"}';
+    const [okBefore, badBefore] = [await sample(server, ok), await sample(server, bad)];
+    await fetch(`${server.baseUrl}/messages?limit=3&q=abc`);
+    await fetch(`${server.baseUrl}/messages?offset=7`);
+    await fetch(`${server.baseUrl}/messages?limit=0`);
+    expect(await sample(server, ok)).toBe(okBefore + 2);
+    expect(await sample(server, bad)).toBe(badBefore + 1);
+
+    // Read each body to its end: a response is counted when it has been sent in full.
+    for (const path of ["/random-1", "/random-2/deeper", "/docs/swagger-ui.css"]) await (await fetch(`${server.baseUrl}${path}`)).arrayBuffer();
+    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(text).not.toMatch(/random|q=abc|offset=7|swagger-ui\.css/);
+    expect(text).toMatch(/^http_requests_total\{path="unmatched",status="404"\} [1-9]/m);
+    expect(text).toMatch(/^http_requests_total\{path="\/docs",status="200"\} [1-9]/m);
+  });
+
+  it("times requests in the latency histogram", async () => {
+    const count = 'http_request_duration_seconds_count{path="/stats"}';
+    const before = await sample(server, count);
+    await fetch(`${server.baseUrl}/stats`);
+    await fetch(`${server.baseUrl}/stats`);
+    expect(await sample(server, count)).toBe(before + 2);
+    expect(await sample(server, 'http_request_duration_seconds_bucket{le="+Inf",path="/stats"}')).toBe(before + 2);
+  });
+
+  it("counts a webhook refused for want of a secret apart from a database outage", async () => {
+    const bare = await startServer({ secrets: "" });
+    try {
+      await postRaw(bare.baseUrl, JSON.stringify(aMessage()));
+      expect(await sample(bare, 'webhook_requests_total{result="not_configured"}')).toBe(1);
+      expect(await sample(bare, 'webhook_requests_total{result="unavailable"}')).toBe(0);
+      await bare.storage.close();
+      const down = await startServer(); // a second app: its own registry, its own counts
+      await down.storage.close();
+      await down.client.ingestMessage({ body: aMessage() });
+      expect(await sample(down, 'webhook_requests_total{result="unavailable"}')).toBe(1);
+      await down.close().catch(() => undefined);
+    } finally {
+      await bare.close().catch(() => undefined);
+    }
+  });
+});
