@@ -35,7 +35,7 @@ export function secretFrom(env: CliIo["env"], variable = DEFAULT_SECRET_ENV): { 
     .map((s) => s.trim())
     .find((s) => s.length > 0);
   if (secret === undefined) {
-    throw new UsageError(`no secret: ${variable} is not set (name another variable with --secret-env)`);
+    throw new UsageError(`no secret: ${variable} is unset or empty (set it, or name another variable with --secret-env)`);
   }
   try {
     return { secret, key: signingKey(secret) };

@@ -1,6 +1,5 @@
 // `lyftr send`: a flag-built message through the typed client, or a file's exact bytes by raw fetch.
 import { randomUUID } from "node:crypto";
-import { createClient } from "../../contracts/client.js";
 import type { SigningKey } from "../../contracts/signature.js";
 import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
 import { SEND_HELP } from "./help.js";
@@ -70,7 +69,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`lyftr send: cannot reach ${new URL(baseUrl).origin}: ${networkReason(error)}`);
     return EXIT_FAILED;
   }
-  io.out(`HTTP ${answer.status} ${typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body)}`);
+  // ts-rest hands back a Blob for content types it does not know; show its text, not "{}".
+  const body = answer.body instanceof Blob ? await answer.body.text() : answer.body;
+  io.out(`HTTP ${answer.status} ${typeof body === "string" ? body : JSON.stringify(body)}`);
   return answer.status === 200 ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -94,6 +95,8 @@ async function postMessage(
   message: { message_id: string; from: string; to: string; ts: string; text?: string },
   signing: Signing,
 ): Promise<Answer> {
+  // Loaded here, not at start-up: zod and ts-rest would slow every `sign` and `--help` for nothing.
+  const { createClient } = await import("../../contracts/client.js");
   if (signing.scheme === "hex") {
     return createClient({ baseUrl, secret }).ingestMessage({ body: message });
   }
