@@ -1,5 +1,4 @@
 // Composition root: config → database → use cases → app → listen. SIGTERM/SIGINT drain and close.
-import type { Server } from "node:http";
 import { pino } from "pino";
 import { createApp } from "./adapters/http/app.js";
 import { createHttpServer } from "./adapters/http/server.js";
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
     logger,
   });
 
-  const server: Server = createHttpServer(app);
+  const server = createHttpServer(app);
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
@@ -60,13 +59,16 @@ async function main(): Promise<void> {
       logger.error("requests still open after the grace period; exiting");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    server.close(() => {
-      storage.close().then(
+    server
+      .drain()
+      .then(() => storage.close())
+      .then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
       );
-    });
-    server.closeIdleConnections();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

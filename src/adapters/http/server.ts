@@ -1,5 +1,5 @@
 // The HTTP server around the app: JSON answers even for requests Node rejects before express sees them.
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Express } from "express";
 
@@ -23,8 +23,31 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   socket.end(answer);
 }
 
-export function createHttpServer(app: Express): Server {
-  const server = createServer(app);
+export interface DrainableServer extends Server {
+  /** Stops accepting, lets every request in flight get its answer, then resolves once all sockets are closed. */
+  drain(): Promise<void>;
+}
+
+export function createHttpServer(app: Express): DrainableServer {
+  const server = createServer(app) as DrainableServer;
   server.on("clientError", answerClientError);
+
+  // A keep-alive connection would outlive its last answer by the keep-alive timeout and could
+  // even take new requests: once draining, every answer closes its connection.
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  server.on("request", (_req, res: ServerResponse) => {
+    if (draining) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
+  });
+
+  server.drain = () =>
+    new Promise<void>((resolve, reject) => {
+      draining = true;
+      for (const res of inFlight) res.shouldKeepAlive = false;
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeIdleConnections();
+    });
   return server;
 }
