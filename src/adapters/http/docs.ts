@@ -12,6 +12,8 @@ export function docsRouter(): Router {
   const router = Router();
   router.get("/openapi.json", (_req, res) => void res.json(document));
   router.get(["/docs", "/docs/", "/docs/index.html"], (_req, res) => void res.type("html").send(page));
+  // swagger-ui-express answers its own package.json with a plain-text 404; leave it to ours (JSON).
+  router.all(/^\/docs\/.*package\.json$/i, (_req, _res, next) => next("router"));
   router.use("/docs", swaggerUi.serveFiles(undefined, options));
   return router;
 }

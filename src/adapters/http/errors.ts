@@ -1,5 +1,5 @@
 // Every error answer: the 422 shape for validation, and the handlers of last resort. Bodies never carry internals.
-import type { ServerResponse } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Response } from "express";
 import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError } from "zod";
@@ -74,7 +74,7 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler
     }
     // Errors express and its parsers raise for malformed requests (a bad %-escape in the path, say).
     const status = Number(err?.status ?? err?.statusCode);
-    if (status >= 400 && status < 500) return void sendError(res, status, "bad request");
+    if (status >= 400 && status < 500) return void sendError(res, status, (STATUS_CODES[status] ?? "bad request").toLowerCase());
     logger.error({ err, method: req.method, path: req.path }, "unhandled error");
     sendError(res, 500, "internal error");
   };

@@ -3,23 +3,25 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Express } from "express";
 
-const rawJson = (status: number, reason: string, detail: string) => {
+const rawJson = (status: number, reason: string, detail: string, withBody: boolean) => {
   const body = JSON.stringify({ detail });
   return (
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${withBody ? body : ""}`
   );
 };
 
 /** Node's parser refuses oversize headers (431) and malformed requests (400) itself, in plain text; say it in JSON. */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable || (error.code === "ECONNRESET")) return void socket.destroy();
+function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
+  if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+  // An answer to HEAD carries no body, even when the request could not be parsed in full.
+  const withBody = !error.rawPacket?.subarray(0, 5).equals(Buffer.from("HEAD "));
   const answer =
     error.code === "HPE_HEADER_OVERFLOW"
-      ? rawJson(431, "Request Header Fields Too Large", "request headers too large")
+      ? rawJson(431, "Request Header Fields Too Large", "request headers too large", withBody)
       : error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? rawJson(408, "Request Timeout", "request timeout")
-        : rawJson(400, "Bad Request", "malformed HTTP request");
+        ? rawJson(408, "Request Timeout", "request timeout", withBody)
+        : rawJson(400, "Bad Request", "malformed HTTP request", withBody);
   socket.end(answer);
 }
 
