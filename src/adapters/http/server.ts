@@ -31,7 +31,8 @@ export interface DrainableServer extends Server {
 }
 
 export function createHttpServer(app: Express): DrainableServer {
-  const server = createServer(app) as DrainableServer;
+  // No Host header is no reason for a bare non-JSON 400: the app does not route by host.
+  const server = createServer({ requireHostHeader: false }, app) as DrainableServer;
   server.on("clientError", answerClientError);
 
   // A keep-alive connection would outlive its last answer by the keep-alive timeout and could
