@@ -6,14 +6,15 @@ import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 import { docsRouter } from "./docs.js";
 import {
-  MalformedQueryError,
   lastResortErrorHandler,
   requestValidationErrorHandler,
   sendError,
   type ErrorLogger,
 } from "./errors.js";
 import { createMetrics } from "./metrics.js";
+import { parseQuery, refuseMalformedQuery } from "./query-string.js";
 import { requireReadToken } from "./read-access.js";
+import { SERVED } from "./request-facts.js";
 import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes } from "./routes.js";
 import { webhookGate, type WebhookGateOptions } from "./verify-signature.js";
@@ -29,45 +30,9 @@ export interface AppOptions {
   validateResponses?: boolean;
 }
 
-/** Methods served per path, for 405 versus 404. */
-const ALLOWED = new Map<string, string[]>([
-  ...Object.values(contract).map((route) => [route.path, [route.method]] as [string, string[]]),
-  ["/openapi.json", ["GET"]],
-  ["/metrics", ["GET"]],
-  ["/docs", ["GET"]],
-]);
-
-const MALFORMED = Symbol("malformed query");
-
-/**
- * Flat strings, repeated keys as arrays, no nested objects from `a[b]=c`. An escape that does not
- * decode is flagged rather than guessed at (node:querystring and URLSearchParams both guess); express
- * parses the query before its response helpers exist, so the flag is answered by `refuseMalformedQuery`.
- */
-function parseQuery(query: string | null): Record<string | symbol, string | string[]> {
-  const result: Record<string | symbol, string | string[]> = Object.create(null);
-  try {
-    for (const pair of (query ?? "").split("&")) {
-      if (pair === "") continue;
-      const cut = pair.indexOf("=");
-      const [key, value] = (cut < 0 ? [pair, ""] : [pair.slice(0, cut), pair.slice(cut + 1)]).map((part) =>
-        decodeURIComponent(part.replace(/\+/g, " ")),
-      ) as [string, string];
-      const seen = result[key];
-      result[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
-    }
-  } catch {
-    return { [MALFORMED]: "true" };
-  }
-  return result;
-}
-
-const refuseMalformedQuery: RequestHandler = (req, _res, next) =>
-  next(MALFORMED in (req.query as object) ? new MalformedQueryError() : undefined);
-
 const notFound: RequestHandler = (req, res) => {
   const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-  const allowed = ALLOWED.get(path.toLowerCase());
+  const allowed = SERVED.get(path.toLowerCase());
   if (!allowed) return void sendError(res, 404, "not found");
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   res.setHeader("Allow", allow);

@@ -2,14 +2,20 @@
 import type { Request, Response } from "express";
 import { contract } from "../../contracts/contract.js";
 
-const PATHS = new Set<string>([...Object.values(contract).map((route) => route.path), "/openapi.json", "/docs", "/metrics"]);
+/** Every path the app serves and its methods: route labels, and 405 rather than 404. */
+export const SERVED = new Map<string, string[]>([
+  ...Object.values(contract).map((route): [string, string[]] => [route.path, [route.method]]),
+  ["/openapi.json", ["GET"]],
+  ["/metrics", ["GET"]],
+  ["/docs", ["GET"]],
+]);
 
 /** The route pattern, never the raw URL, so labels and log fields stay a small fixed set. */
 export function routeOf(req: Request): string {
   if (typeof req.route?.path === "string") return req.route.path;
   // originalUrl: a mounted router (the docs) rewrites req.url while it serves.
   const path = (req.originalUrl.split("?")[0] ?? "").replace(/\/+$/, "").toLowerCase();
-  if (PATHS.has(path)) return path;
+  if (SERVED.has(path)) return path;
   return path.startsWith("/docs/") ? "/docs" : "unmatched";
 }
 
