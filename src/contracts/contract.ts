@@ -1,5 +1,7 @@
 // The ts-rest router: every route, every status it may answer, and the words the docs show.
+import { extendApi } from "@anatine/zod-openapi";
 import { initContract } from "@ts-rest/core";
+import type { z, ZodTypeAny } from "zod";
 import {
   ErrorBody,
   Live,
@@ -16,10 +18,21 @@ import {
 
 const c = initContract();
 
-const error = (description: string) => ErrorBody.describe(description);
-const unavailable = error("The database is unavailable; nothing was read or written. Retry later.");
-const unauthorized = error("A read token is configured and the request lacks `Authorization: Bearer <token>` or has a wrong one.");
-const invalid = ValidationErrorBody.describe("A parameter or field is malformed or out of range; `errors` says which.");
+/** A response: `.describe()` is what ts-rest shows for the status; the example goes on the copy it makes. */
+const answer = <T extends ZodTypeAny>(schema: T, description: string, example: z.input<T>) =>
+  extendApi(schema.describe(description), { example });
+
+const error = (description: string, detail: string) => answer(ErrorBody, description, { detail });
+const unavailable = error("The database is unavailable; nothing was read or written. Retry later.", "database unavailable");
+const unauthorized = error(
+  "A read token is configured and the request lacks `Authorization: Bearer <token>` or has a wrong one.",
+  "missing or invalid bearer token",
+);
+const invalid = (path: string, message: string) =>
+  answer(ValidationErrorBody, "A parameter or field is malformed or out of range; `errors` says which.", {
+    detail: "validation failed",
+    errors: [{ path, message }],
+  });
 
 export const contract = c.router(
   {
@@ -35,13 +48,19 @@ export const contract = c.router(
       headers: WebhookHeaders,
       body: WebhookBody,
       responses: {
-        200: Ok.describe("Stored, or already stored."),
-        400: error("The request body could not be read (for example it was cut short)."),
-        401: error("The signature is missing or wrong, or the Standard Webhooks timestamp is out of tolerance. Nothing stored."),
-        413: error("The body is larger than the limit (64 KiB by default). Nothing stored."),
-        415: error("`Content-Type` is not `application/json`. Nothing stored."),
-        422: invalid,
-        503: error("No webhook secret is configured, or the database is unavailable. Nothing acknowledged: retry."),
+        200: answer(Ok, "Stored, or already stored.", { status: "ok" }),
+        400: error("The request body could not be read (for example it was cut short).", "request aborted"),
+        401: error(
+          "The signature is missing or wrong, or the Standard Webhooks timestamp is out of tolerance. Nothing stored.",
+          "invalid signature",
+        ),
+        413: error("The body is larger than the limit (64 KiB by default). Nothing stored.", "request body too large"),
+        415: error("`Content-Type` is not `application/json`. Nothing stored.", "Content-Type must be application/json"),
+        422: invalid("to", "must be E.164: '+' then 1 to 15 digits, the first not 0"),
+        503: error(
+          "No webhook secret is configured, or the database is unavailable. Nothing acknowledged: retry.",
+          "database unavailable",
+        ),
       },
     },
     listMessages: {
@@ -53,9 +72,14 @@ export const contract = c.router(
         "`total` counts every message matching the filters, ignoring `limit` and `offset`.",
       query: MessagesQuery,
       responses: {
-        200: MessagePage.describe("One page of messages."),
+        200: answer(MessagePage, "One page of messages.", {
+          data: [{ message_id: "m1", from: "+919876543210", to: "+14155550100", ts: "2025-01-15T10:00:00Z", text: "Hello" }],
+          total: 1,
+          limit: 50,
+          offset: 0,
+        }),
         401: unauthorized,
-        422: invalid,
+        422: invalid("limit", "must be an integer from 1 to 100"),
         503: unavailable,
       },
     },
@@ -65,7 +89,13 @@ export const contract = c.router(
       summary: "Message statistics",
       description: "Totals, the ten busiest senders, and the `ts` of the earliest and latest messages.",
       responses: {
-        200: Stats.describe("Statistics over all stored messages."),
+        200: answer(Stats, "Statistics over all stored messages.", {
+          total_messages: 1,
+          unique_senders: 1,
+          top_senders: [{ from: "+919876543210", count: 1 }],
+          first_message_ts: "2025-01-15T10:00:00Z",
+          last_message_ts: "2025-01-15T10:00:00Z",
+        }),
         401: unauthorized,
         503: unavailable,
       },
@@ -75,7 +105,7 @@ export const contract = c.router(
       path: "/health/live",
       summary: "Liveness",
       description: "200 whenever the process serves HTTP.",
-      responses: { 200: Live.describe("The process is serving.") },
+      responses: { 200: answer(Live, "The process is serving.", { status: "live" }) },
     },
     ready: {
       method: "GET",
@@ -83,8 +113,8 @@ export const contract = c.router(
       summary: "Readiness",
       description: "200 only when the database answers and a webhook secret is configured.",
       responses: {
-        200: Ready.describe("Ready to take webhooks."),
-        503: NotReady.describe("Not ready; `reason` says why."),
+        200: answer(Ready, "Ready to take webhooks.", { status: "ready" }),
+        503: answer(NotReady, "Not ready; `reason` says why.", { status: "not ready", reason: "database unavailable" }),
       },
     },
   },

@@ -82,17 +82,20 @@ export const WebhookBody = extendApi(
 export const WebhookHeaders = z.object({
   "x-signature": extendApi(z.string().optional(), {
     description: "Hex HMAC-SHA256 of the raw body, keyed with the webhook secret. Or use the Standard Webhooks headers.",
+    example: "5f0c2a0e9f7b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b",
   }),
-  "webhook-id": extendApi(z.string().optional(), { description: "Standard Webhooks: the delivery id." }),
+  "webhook-id": extendApi(z.string().optional(), { description: "Standard Webhooks: the delivery id.", example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }),
   "webhook-timestamp": extendApi(z.string().optional(), {
     description: "Standard Webhooks: Unix seconds; rejected when too far from the server clock.",
+    example: "1736935200",
   }),
   "webhook-signature": extendApi(z.string().optional(), {
     description: "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` entries.",
+    example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
   }),
 });
 
-export const Ok = extendApi(z.object({ status: z.literal("ok") }), { example: { status: "ok" } });
+export const Ok = z.object({ status: extendApi(z.literal("ok"), { description: "Stored, now or before.", example: "ok" }) });
 
 // ---- GET /messages
 
@@ -110,7 +113,7 @@ const queryInt = (min: number, max: number, defaultValue: number, description: s
         return n;
       })
       .default(defaultValue),
-    { type: "integer", nullable: false, minimum: min, maximum: max, default: defaultValue, description },
+    { type: "integer", nullable: false, minimum: min, maximum: max, default: defaultValue, description, example: defaultValue },
   );
 
 /**
@@ -150,35 +153,48 @@ export const MessagesQuery = z.object({
   ),
 });
 
+/** A schema with its description and example, as the OpenAPI document shows them. */
+const doc = <T extends z.ZodTypeAny>(schema: T, description: string, example?: unknown) =>
+  extendApi(schema, example === undefined ? { description } : { description, example });
+
 export const Message = extendApi(
   z.object({
-    message_id: z.string(),
-    from: z.string(),
-    to: z.string(),
-    ts: extendApi(z.string(), { description: "As received." }),
-    text: z.string().nullable(),
+    message_id: doc(z.string(), "The sender's id; unique across stored messages.", SAMPLE.message_id),
+    from: doc(z.string(), "Sender, E.164.", SAMPLE.from),
+    to: doc(z.string(), "Recipient, E.164.", SAMPLE.to),
+    ts: doc(z.string(), "When it was sent, exactly as received.", SAMPLE.ts),
+    text: doc(z.string().nullable(), "The text; null when the message had none.", SAMPLE.text),
   }),
-  { title: "Message", example: SAMPLE },
+  { title: "Message", description: "A stored message.", example: SAMPLE },
 );
 
-export const MessagePage = z.object({
-  data: z.array(Message),
-  total: extendApi(z.number().int().nonnegative(), { description: "All matching messages, ignoring limit and offset." }),
-  limit: z.number().int(),
-  offset: z.number().int(),
-});
+export const MessagePage = extendApi(
+  z.object({
+    data: doc(z.array(Message), "This page, by `ts` instant then `message_id`."),
+    total: doc(z.number().int().nonnegative(), "All matching messages, ignoring limit and offset.", 1),
+    limit: doc(z.number().int(), "The page size used.", 50),
+    offset: doc(z.number().int(), "The messages skipped.", 0),
+  }),
+  { example: { data: [SAMPLE], total: 1, limit: 50, offset: 0 } },
+);
 
 // ---- GET /stats
 
 export const Stats = extendApi(
   z.object({
-    total_messages: z.number().int().nonnegative(),
-    unique_senders: z.number().int().nonnegative(),
-    top_senders: extendApi(z.array(z.object({ from: z.string(), count: z.number().int().positive() })), {
-      description: "At most 10, by count descending, ties by `from` ascending.",
-    }),
-    first_message_ts: extendApi(z.string().nullable(), { description: "`ts` of the earliest instant; null when empty." }),
-    last_message_ts: extendApi(z.string().nullable(), { description: "`ts` of the latest instant; null when empty." }),
+    total_messages: doc(z.number().int().nonnegative(), "Stored messages.", 1),
+    unique_senders: doc(z.number().int().nonnegative(), "Distinct `from` values.", 1),
+    top_senders: doc(
+      z.array(
+        z.object({
+          from: doc(z.string(), "Sender, E.164.", SAMPLE.from),
+          count: doc(z.number().int().positive(), "Messages from this sender.", 1),
+        }),
+      ),
+      "At most 10, by count descending, ties by `from` ascending.",
+    ),
+    first_message_ts: doc(z.string().nullable(), "`ts` of the earliest instant, as received; null when empty.", SAMPLE.ts),
+    last_message_ts: doc(z.string().nullable(), "`ts` of the latest instant, as received; null when empty.", SAMPLE.ts),
   }),
   {
     example: {
@@ -193,28 +209,31 @@ export const Stats = extendApi(
 
 // ---- Health
 
-export const Live = z.object({ status: z.literal("live") });
-export const Ready = z.object({ status: z.literal("ready") });
-export const NotReady = extendApi(z.object({ status: z.literal("not ready"), reason: z.string() }), {
-  example: { status: "not ready", reason: "webhook secret not configured" },
+export const Live = z.object({ status: doc(z.literal("live"), "The process serves HTTP.", "live") });
+export const Ready = z.object({ status: doc(z.literal("ready"), "Database answers and a secret is set.", "ready") });
+export const NotReady = z.object({
+  status: doc(z.literal("not ready"), "Not taking webhooks now.", "not ready"),
+  reason: doc(z.string(), "What is missing: the webhook secret or the database.", "webhook secret not configured"),
 });
 
 // ---- Errors
 
-export const ErrorBody = z.object({ detail: z.string() });
+export const ErrorBody = z.object({
+  detail: doc(z.string(), "What went wrong, for a person to read.", "invalid signature"),
+});
 
-export const ValidationErrorBody = extendApi(
-  z.object({
-    detail: z.string(),
-    errors: z.array(
+export const ValidationErrorBody = z.object({
+  detail: doc(z.string(), "A summary of the refusal.", "validation failed"),
+  errors: doc(
+    z.array(
       z.object({
-        path: extendApi(z.string(), { description: "Dotted path of the offending field, e.g. `from` or `limit`." }),
-        message: z.string(),
+        path: doc(z.string(), "Dotted path of the offending field or parameter, e.g. `from` or `limit`.", "to"),
+        message: doc(z.string(), "What is wrong with it.", E164_MESSAGE),
       }),
     ),
-  }),
-  { example: { detail: "validation failed", errors: [{ path: "to", message: E164_MESSAGE }] } },
-);
+    "One entry per problem found.",
+  ),
+});
 
 export type WebhookBody = z.infer<typeof WebhookBody>;
 export type MessagesQuery = z.infer<typeof MessagesQuery>;
