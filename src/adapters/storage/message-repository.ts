@@ -39,6 +39,25 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     return q;
   };
 
+  /**
+   * How many messages match. Without a time or text filter the per-sender counts answer in a
+   * row or two; otherwise the matching rows are counted.
+   */
+  const countMatching = async (trx: Kysely<Database>, filter: MessageFilter): Promise<number> => {
+    if (filter.sinceKey === undefined && filter.q === undefined) {
+      let counts = trx.selectFrom("sender_counts");
+      if (filter.from !== undefined) counts = counts.where("from_msisdn", "=", filter.from);
+      const { total } = await counts
+        .select((eb) => eb.fn.sum<number | string | null>("count").as("total"))
+        .executeTakeFirstOrThrow();
+      return Number(total ?? 0);
+    }
+    const { total } = await filtered(trx.selectFrom("messages"), filter)
+      .select((eb) => eb.fn.countAll().as("total"))
+      .executeTakeFirstOrThrow();
+    return Number(total);
+  };
+
   return {
     insertIfAbsent: (message) => {
       const ts_key = timestampKey(message.ts);
@@ -72,10 +91,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
             .limit(page.limit)
             .offset(page.offset)
             .execute();
-          const { total } = await filtered(trx.selectFrom("messages"), filter)
-            .select((eb) => eb.fn.countAll().as("total"))
-            .executeTakeFirstOrThrow();
-          return { data: rows.map(toMessage), total: Number(total) };
+          return { data: rows.map(toMessage), total: await countMatching(trx, filter) };
         }),
       ),
 
@@ -83,13 +99,12 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
       guarded(() =>
         db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
           const totals = await trx
-            .selectFrom("messages")
-            .select((eb) => [eb.fn.countAll().as("messages"), eb.fn.count("from_msisdn").distinct().as("senders")])
+            .selectFrom("sender_counts")
+            .select((eb) => [eb.fn.sum<number | string | null>("count").as("messages"), eb.fn.countAll().as("senders")])
             .executeTakeFirstOrThrow();
           const top = await trx
-            .selectFrom("messages")
-            .select((eb) => ["from_msisdn", eb.fn.countAll().as("count")])
-            .groupBy("from_msisdn")
+            .selectFrom("sender_counts")
+            .select(["from_msisdn", "count"])
             .orderBy("count", "desc")
             .orderBy("from_msisdn")
             .limit(topSenders)
@@ -104,7 +119,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
               .executeTakeFirst();
           const [first, last] = [await edge("asc"), await edge("desc")];
           return {
-            total_messages: Number(totals.messages),
+            total_messages: Number(totals.messages ?? 0),
             unique_senders: Number(totals.senders),
             top_senders: top.map((row) => ({ from: row.from_msisdn, count: Number(row.count) })),
             first_message_ts: first?.ts ?? null,

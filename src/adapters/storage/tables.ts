@@ -14,8 +14,15 @@ export interface MessagesTable {
   created_at: string;
 }
 
+/** Kept by a trigger on messages: one row per sender, counting its messages. */
+export interface SenderCountsTable {
+  from_msisdn: string;
+  count: number | string;
+}
+
 export interface Database {
   messages: MessagesTable;
+  sender_counts: SenderCountsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

@@ -27,4 +27,26 @@ export const postgresMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Counts per sender, kept by a trigger in the inserting transaction, so stats and unfiltered
+  // totals read a few rows instead of scanning every message.
+  "0002_sender_counts": {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("sender_counts")
+        .addColumn("from_msisdn", sql`text ${bytewise}`, (col) => col.primaryKey().notNull())
+        .addColumn("count", "bigint", (col) => col.notNull())
+        .execute();
+      await sql`create index sender_counts_top on sender_counts (count desc, from_msisdn)`.execute(db);
+      await sql`insert into sender_counts (from_msisdn, count)
+                select from_msisdn, count(*) from messages group by from_msisdn`.execute(db);
+      await sql`create function lyftr_count_sender() returns trigger language plpgsql as $$
+                begin
+                  insert into sender_counts (from_msisdn, count) values (new.from_msisdn, 1)
+                  on conflict (from_msisdn) do update set count = sender_counts.count + 1;
+                  return null;
+                end $$`.execute(db);
+      await sql`create trigger messages_count_sender after insert on messages
+                for each row execute function lyftr_count_sender()`.execute(db);
+    },
+  },
 };

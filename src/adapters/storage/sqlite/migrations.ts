@@ -1,5 +1,5 @@
 // SQLite schema history. Frozen: a migration never changes once released, and never imports app code.
-import type { Kysely, Migration } from "kysely";
+import { sql, type Kysely, type Migration } from "kysely";
 
 export const sqliteMigrations: Record<string, Migration> = {
   "0001_create_messages": {
@@ -20,6 +20,24 @@ export const sqliteMigrations: Record<string, Migration> = {
         .on("messages")
         .columns(["from_msisdn", "ts_key", "message_id"])
         .execute();
+    },
+  },
+  // Counts per sender, kept by a trigger in the inserting transaction, so stats and unfiltered
+  // totals read a few rows instead of scanning every message.
+  "0002_sender_counts": {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("sender_counts")
+        .addColumn("from_msisdn", "text", (col) => col.primaryKey().notNull())
+        .addColumn("count", "integer", (col) => col.notNull())
+        .execute();
+      await sql`create index sender_counts_top on sender_counts (count desc, from_msisdn)`.execute(db);
+      await sql`insert into sender_counts (from_msisdn, count)
+                select from_msisdn, count(*) from messages group by from_msisdn`.execute(db);
+      await sql`create trigger messages_count_sender after insert on messages begin
+                  insert into sender_counts (from_msisdn, count) values (new.from_msisdn, 1)
+                  on conflict (from_msisdn) do update set count = count + 1;
+                end`.execute(db);
     },
   },
 };
