@@ -1,5 +1,5 @@
 // ListMessages: one page of the messages that match, oldest instant first, and how many match in all.
-import { dateTimeKey, type Message } from "../domain/message.js";
+import { dateTimeKey, listPositionOf, type ListPosition, type Message } from "../domain/message.js";
 import type { MessageRepository } from "./ports.js";
 
 export interface ListQuery {
@@ -9,6 +9,8 @@ export interface ListQuery {
   /** ISO-8601 date-time with `Z` or an offset; validated by the caller. */
   since?: string;
   q?: string;
+  /** Keyset paging: null starts at the beginning, a position continues after it; undefined is offset paging. */
+  cursor?: ListPosition | null;
 }
 
 export interface ListResult {
@@ -16,15 +18,24 @@ export interface ListResult {
   total: number;
   limit: number;
   offset: number;
+  /** With keyset paging: where the next page starts, or null when this page is the last. */
+  next?: ListPosition | null;
 }
 
 export async function listMessages(
   ports: { messages: MessageRepository },
   query: ListQuery,
 ): Promise<ListResult> {
-  const { limit, offset, from, since, q } = query;
+  const { limit, offset, from, since, q, cursor } = query;
   const sinceKey = since === undefined ? undefined : dateTimeKey(since);
   if (sinceKey === null) throw new RangeError(`since is not an ISO-8601 date-time: ${since}`);
-  const page = await ports.messages.list({ from, sinceKey, q: q || undefined }, { limit, offset });
-  return { ...page, limit, offset };
+  const { data, total } = await ports.messages.list(
+    { from, sinceKey, q: q || undefined },
+    { limit, offset, after: cursor ?? undefined },
+  );
+  const result = { data, total, limit, offset };
+  if (cursor === undefined) return result;
+  // A short page is the last one; a full page may be followed by more.
+  const last = data.at(-1);
+  return { ...result, next: data.length === limit && last ? listPositionOf(last) : null };
 }

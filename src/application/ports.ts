@@ -1,5 +1,5 @@
 // The one port the use cases need: where messages live. Adapters implement it; nothing here knows SQL.
-import type { Message } from "../domain/message.js";
+import type { ListPosition, Message } from "../domain/message.js";
 
 export interface MessageFilter {
   /** Exact sender. */
@@ -13,6 +13,8 @@ export interface MessageFilter {
 export interface PageRequest {
   limit: number;
   offset: number;
+  /** Keyset paging: only messages after this position (then `offset` more are skipped). */
+  after?: ListPosition;
 }
 
 export interface MessagePage {

@@ -11,6 +11,7 @@ import {
   isStorableText,
   isTimestamp,
 } from "../domain/message.js";
+import { decodeCursor } from "./cursor.js";
 
 const SAMPLE = {
   message_id: "m1",
@@ -141,6 +142,23 @@ export const MessagesQuery = z.object({
       example: "2025-01-15T09:00:00Z",
     },
   ),
+  cursor: extendApi(
+    z
+      .string()
+      .transform((cursor, ctx) => {
+        if (cursor === "") return null;
+        const position = decodeCursor(cursor);
+        if (position === null) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "is not a cursor this service issued" });
+        return position ?? z.NEVER;
+      })
+      .optional(),
+    {
+      description:
+        "Keyset paging, fast at any depth: send it empty for the first page, then each answer's `next_cursor` " +
+        "until that is null. Combines with the filters; `offset` then skips further. Without it, answers carry no `next_cursor`.",
+      example: "",
+    },
+  ),
   q: extendApi(
     z
       .string()
@@ -174,6 +192,11 @@ export const MessagePage = extendApi(
     total: doc(z.number().int().nonnegative(), "All matching messages, ignoring limit and offset.", 1),
     limit: doc(z.number().int(), "The page size used.", 50),
     offset: doc(z.number().int(), "The messages skipped.", 0),
+    next_cursor: doc(
+      z.string().nullable().optional(),
+      "Only when the request sent `cursor`: the cursor of the next page, or null after the last page.",
+      "WyIyMDI1LTAxLTE1VDEwOjAwOjAwIiwibTEiXQ",
+    ),
   }),
   { example: { data: [SAMPLE], total: 1, limit: 50, offset: 0 } },
 );

@@ -13,6 +13,13 @@ export interface Message {
   text: string | null;
 }
 
+/** A place in the list order (instant, then message_id): where a page ended, for keyset paging. */
+export interface ListPosition {
+  /** The instant key (see `timestampKey`) of the message there. */
+  key: string;
+  messageId: string;
+}
+
 export const isE164 = (value: string): boolean => E164_PATTERN.test(value);
 
 /** Length in Unicode code points, as JSON Schema and most senders count characters. */
@@ -84,6 +91,12 @@ export const timestampKey = (ts: string): string | null => {
 };
 
 export const isTimestamp = (ts: string): boolean => timestampKey(ts) !== null;
+
+/** Where a stored message stands in the list order. */
+export const listPositionOf = (message: Message): ListPosition => ({
+  key: timestampKey(message.ts) ?? "",
+  messageId: message.message_id,
+});
 
 /** Key for these bounds: before every stored instant, after every stored instant. */
 const BEFORE_ALL = "";

@@ -91,7 +91,7 @@ describe("docs", () => {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
     };
     const params = doc.paths["/messages"]?.get?.parameters ?? [];
-    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["from", "limit", "offset", "q", "since"]);
+    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "offset", "q", "since"]);
   });
 
   it.each(["/docs", "/docs/"])("%s answers the Swagger UI page", async (path) => {

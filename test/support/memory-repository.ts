@@ -25,7 +25,14 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
     },
     async list(filter: MessageFilter, page: PageRequest) {
       const all = matching(filter);
-      return { data: all.slice(page.offset, page.offset + page.limit), total: all.length };
+      const { after } = page;
+      const start = after
+        ? all.filter((m) => {
+            const key = timestampKey(m.ts)!;
+            return key > after.key || (key === after.key && m.message_id > after.messageId);
+          })
+        : all;
+      return { data: start.slice(page.offset, page.offset + page.limit), total: all.length };
     },
     async stats(topSenders) {
       const all = matching({});

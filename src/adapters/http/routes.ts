@@ -5,6 +5,7 @@ import type { ReadGate } from "./read-access.js";
 import type { WebhookLocals } from "./request-facts.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
+import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
@@ -27,7 +28,11 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
     },
     listMessages: {
       middleware: [options.readGate],
-      handler: async ({ query }) => ({ status: 200, body: await useCases.listMessages(query) }),
+      handler: async ({ query }) => {
+        const { next, ...page } = await useCases.listMessages(query);
+        const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor(next) };
+        return { status: 200, body };
+      },
     },
     getStats: {
       middleware: [options.readGate],

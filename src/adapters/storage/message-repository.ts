@@ -9,7 +9,7 @@ import {
   type MessageStats,
   type PageRequest,
 } from "../../application/ports.js";
-import { timestampKey, type Message } from "../../domain/message.js";
+import { timestampKey, type ListPosition, type Message } from "../../domain/message.js";
 import type { DialectFeatures } from "./dialect-features.js";
 import type { Database, MessageRow } from "./tables.js";
 
@@ -38,6 +38,12 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     if (filter.q !== undefined) q = q.where(features.textContains("text", filter.q));
     return q;
   };
+
+  /** Rows strictly after a position in the list order; the (ts_key, message_id) index serves it. */
+  const after = <O>(query: SelectQueryBuilder<Database, "messages", O>, position: ListPosition | undefined) =>
+    position === undefined
+      ? query
+      : query.where((eb) => eb(eb.refTuple("ts_key", "message_id"), ">", eb.tuple(position.key, position.messageId)));
 
   /**
    * How many messages match. Without a time or text filter the per-sender counts answer in a
@@ -84,7 +90,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
       guarded(() =>
         // One snapshot for both queries, so `total` and `data` agree.
         db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
-          const rows = await filtered(trx.selectFrom("messages"), filter)
+          const rows = await after(filtered(trx.selectFrom("messages"), filter), page.after)
             .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text"])
             .orderBy("ts_key")
             .orderBy("message_id")
