@@ -1,0 +1,141 @@
+// The three phases of a run (ingest vs baseline, start-up, reads per size), each on databases of its own.
+import { join } from "node:path";
+import { sizeLabel } from "./args.mjs";
+import { MARKERS, markerCount } from "./dataset.mjs";
+import { runLoad } from "./load-process.mjs";
+import { DUPLICATE_POOL, INGEST, READS } from "./scenarios.mjs";
+import { httpGet, startServer } from "./server-process.mjs";
+import { verifyIngest } from "./verify-ingest.mjs";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const mb = (kb) => Math.round(kb / 1024);
+const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+async function measure(ctx, server, kind, load) {
+  const sampling = server.sample();
+  const result = await runLoad({ port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, ...load });
+  const { peakKb, source, cpuMs } = sampling();
+  const answered = result.measured.responses + (result.warmup?.responses ?? 0);
+  const cpuPerRequest = answered ? Math.round((cpuMs / answered) * 1000) / 1000 : null;
+  return { ...result, kind, peak_rss_mb: mb(peakKb), rss_source: source, server_cpu_ms_per_req: cpuPerRequest };
+}
+
+const row = (scenario, size, server, m) => ({
+  scenario, size, server, kind: m.kind, ...m.measured, peak_rss_mb: m.peak_rss_mb, rss_source: m.rss_source,
+  server_cpu_ms_per_req: m.server_cpu_ms_per_req, warmup: m.warmup, vs_baseline: null,
+});
+
+export async function ingestPhase(ctx) {
+  for (const scenario of INGEST.filter((s) => ctx.selected(s.name))) {
+    const pair = {};
+    // Baseline and app back to back, so both see the same weather on a shared machine.
+    for (const kind of ["baseline", "app"]) {
+      const db = await (kind === "app" ? ctx.store : ctx.baselineStore).fresh(`${scenario.name}-${kind}`);
+      const files = { ackedFile: join(ctx.tmp, `${scenario.name}-${kind}.acked`), unansweredFile: join(ctx.tmp, `${scenario.name}-${kind}.unanswered`) };
+      const server = await startServer(kind, { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
+      const m = await measure(ctx, server, "ingest", {
+        connections: ctx.options.connections,
+        timeoutS: 10,
+        ingest: { dupRatio: scenario.dupRatio, poolSize: DUPLICATE_POOL, idPrefix: `${ctx.runTag}-${kind}`, indexBase: 50_000_000, ...files },
+      });
+      await server.stop();
+      pair[kind] = { ...row(scenario.name, null, kind, m), verification: verifyIngest(files, await db.ids()), sent: m.ingest };
+      await db.drop();
+      log(`${scenario.name} ${kind}: ${pair[kind].rps} req/s, p99 ${pair[kind].latency_ms.p99} ms; ${pair[kind].verification.summary}`);
+    }
+    const ratio = (x) => Math.round(x * 100) / 100;
+    pair.app.vs_baseline = ratio(pair.app.rps / pair.baseline.rps);
+    // The same ratio in server CPU per request: what it would be if both had the cores to themselves.
+    pair.app.vs_baseline_cpu = ratio(pair.baseline.server_cpu_ms_per_req / pair.app.server_cpu_ms_per_req);
+    ctx.rows.push(pair.baseline, pair.app);
+  }
+}
+
+export async function emptyStartupPhase(ctx) {
+  if (!ctx.selected("startup-empty")) return;
+  const samples = [];
+  for (let r = 0; r < ctx.options.startupRepeats; r++) {
+    const db = await ctx.store.fresh(`startup-empty-${r}`);
+    const server = await startServer("app", { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
+    samples.push(Math.round(server.readyMs));
+    await server.stop();
+    await db.drop();
+  }
+  ctx.startup.push({ database: "empty", samples_ms: samples, median_ms: median(samples) });
+  log(`start-up on an empty database: ${samples.join(", ")} ms`);
+}
+
+/** The seeded data must be what the app serves, or every read figure is about the wrong database. */
+async function checkSeeded(server, size, withSearch) {
+  const stats = JSON.parse((await httpGet(server.port, "/stats", 120_000)).body);
+  if (stats.total_messages !== size) throw new Error(`seeded ${size} rows, but the app reports ${stats.total_messages}`);
+  if (!withSearch) return; // the seeding path is the same at every size; one search check is enough
+  const expected = markerCount(size, 0);
+  const { total } = JSON.parse((await httpGet(server.port, `/messages?q=${MARKERS[0]}`, 120_000)).body);
+  if (total !== expected) throw new Error(`seeded ${expected} messages with '${MARKERS[0]}', but the app finds ${total}`);
+}
+
+/**
+ * Requests one at a time with the server otherwise idle: the service time that loaded p50/p99 multiply
+ * by queueing. The median of up to 5 (fewer when they are slow), so one cold first request cannot dominate.
+ */
+async function alone(server, path) {
+  const times = [];
+  const begun = performance.now();
+  while (times.length < 5 && (times.length === 0 || performance.now() - begun < 3_000)) {
+    const t = performance.now();
+    const { status } = await httpGet(server.port, path, 120_000);
+    if (status !== 200) throw new Error(`GET ${path} answered ${status}`);
+    times.push(performance.now() - t);
+  }
+  return Math.round(median(times) * 100) / 100;
+}
+
+const startApp = (ctx, db) => startServer("app", { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
+
+export async function readPhase(ctx) {
+  const wanted = (size) => READS.some((r) => ctx.selected(`${r.name}@${sizeLabel(size)}`)) || ctx.selected(`startup@${sizeLabel(size)}`);
+  const sizes = [...ctx.options.sizes].sort((a, b) => a - b).filter(wanted);
+  if (sizes.length === 0) return;
+  const db = await ctx.store.fresh("read", { migrate: true });
+  let seeded = 0;
+  try {
+    for (const size of sizes) {
+      const began = performance.now();
+      const first = seeded === 0;
+      await db.seed(seeded, size); // grows the same database: 10k, then +90k, then +900k
+      seeded = size;
+      log(`seeded ${sizeLabel(size)} messages in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+      const samples = [];
+      let server;
+      for (let r = 0; r < ctx.options.startupRepeats; r++) {
+        if (server) await server.stop();
+        server = await startApp(ctx, db);
+        samples.push(Math.round(server.readyMs));
+      }
+      ctx.startup.push({ database: sizeLabel(size), samples_ms: samples, median_ms: median(samples) });
+      log(`start-up on ${sizeLabel(size)}: ${samples.join(", ")} ms`);
+      try {
+        await checkSeeded(server, size, first);
+        for (const read of READS.filter((r) => ctx.selected(`${r.name}@${sizeLabel(size)}`))) {
+          const paths = read.paths(size);
+          const singleMs = await alone(server, paths[0]);
+          const m = await measure(ctx, server, "read", { connections: ctx.options.readConnections, timeoutS: 30, paths });
+          // A server still chewing on requests the load generator abandoned would tax the next scenario: replace it.
+          const settled = await server.settle(5_000);
+          if (!settled) {
+            await server.stop({ force: true });
+            server = await startApp(ctx, db);
+          }
+          ctx.rows.push({ ...row(read.name, size, "app", m), single_ms: singleMs, restarted_after: !settled });
+          const { rps, latency_ms: l } = m.measured;
+          log(`${read.name}@${sizeLabel(size)}: alone ${singleMs} ms; loaded ${rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms${settled ? "" : " (server restarted: backlog)"}`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await db.drop();
+  }
+}

@@ -1,0 +1,119 @@
+// `npm run bench`: the production server (and a node:http baseline) under autocannon load on fresh databases; prints a table, writes JSON.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { USAGE, parseArgs, sizeLabel } from "./args.mjs";
+import { cleanup, installCleanupHandlers, onCleanup, wasInterrupted } from "./cleanup.mjs";
+import { emptyStartupPhase, ingestPhase, readPhase } from "./phases.mjs";
+import { postgresStore } from "./postgres-store.mjs";
+import { printTables, writeResults } from "./report.mjs";
+import { INGEST, READS } from "./scenarios.mjs";
+import { sqliteStore } from "./sqlite-store.mjs";
+import { judgeDeepOffset, judgeRow, judgeStartup, TARGETS } from "./targets.mjs";
+
+let options;
+try {
+  options = parseArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(error.message);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const git = (...args) => {
+  try {
+    return execFileSync("git", args, { encoding: "utf8", timeout: 5_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return null;
+  }
+};
+/** A postgres URL without its password, fit for a results file. */
+const redacted = (url) => {
+  if (url === "sqlite") return url;
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+};
+
+const selected = (name) => options.only.length === 0 || options.only.some((part) => name.includes(part));
+const names = [
+  ...INGEST.map((s) => s.name),
+  "startup-empty",
+  ...options.sizes.flatMap((n) => [...READS.map((r) => r.name), "startup"].map((name) => `${name}@${sizeLabel(n)}`)),
+];
+if (!names.some(selected)) {
+  console.error(`--only ${options.only.join(",")} matches none of: ${names.join(" ")}`);
+  process.exit(2);
+}
+
+installCleanupHandlers();
+const startedAt = new Date();
+// Taken now, when `npm run bench` has just built dist/ from this tree (others may edit src/ meanwhile).
+const source = { git_commit: git("rev-parse", "HEAD"), src_changed_since_commit: git("status", "--porcelain", "--", "src") !== "" };
+const tmp = mkdtempSync(join(tmpdir(), "lyftr-bench-"));
+onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+const store = options.database === "sqlite" ? sqliteStore(tmp) : postgresStore(options.database);
+if (store.cleanup) onCleanup(store.cleanup);
+
+const ctx = {
+  options,
+  tmp,
+  store,
+  baselineStore: sqliteStore(tmp), // the ceiling stays SQLite whatever --database says
+  secret: randomBytes(24).toString("hex"),
+  runTag: randomBytes(4).toString("hex"),
+  selected,
+  rows: [],
+  startup: [],
+};
+
+let exitCode = 0;
+try {
+  console.log(`bench: ${options.quick ? "quick" : "full"} run on ${redacted(options.database)}, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} CPUs`);
+  const loadStart = loadavg();
+  await ingestPhase(ctx);
+  await emptyStartupPhase(ctx);
+  await readPhase(ctx);
+
+  for (const row of ctx.rows) row.verdict = judgeRow(row);
+  for (const s of ctx.startup) s.verdict = judgeStartup(s.median_ms);
+  const deepOffset = judgeDeepOffset(ctx.rows);
+  printTables({ rows: ctx.rows, startup: ctx.startup, deepOffset, options });
+  const wallS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const file = writeResults({
+    run: {
+      started_at: startedAt.toISOString(),
+      wall_s: wallS,
+      mode: options.quick ? "quick" : "full",
+      database_kind: options.database === "sqlite" ? "sqlite" : "postgres",
+      database: redacted(options.database),
+      options: { ...options, database: undefined },
+      node: process.version,
+      cpus: cpus().length,
+      loadavg_start: loadStart,
+      loadavg_end: loadavg(),
+      ...source,
+    },
+    targets: TARGETS,
+    load: ctx.rows,
+    startup: ctx.startup,
+    deep_offset: deepOffset,
+  });
+  const failed = ctx.rows.some((r) => r.verification && !r.verification.ok);
+  console.log(`\n${file} written; wall time ${wallS} s (bench timings include the machine's other load: compare ratios, not absolutes)`);
+  if (failed) {
+    console.error("INGEST CORRECTNESS FAILED: see above");
+    exitCode = 1;
+  }
+} catch (error) {
+  if (!wasInterrupted()) console.error(`bench failed: ${error.stack ?? error}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);

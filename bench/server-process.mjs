@@ -1,0 +1,146 @@
+// One server process under test: spawn-to-ready time, RSS from /proc, a bounded stop. Stdout goes to /dev/null.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { trackChild } from "./cleanup.mjs";
+
+const SCRIPTS = {
+  app: fileURLToPath(new URL("../dist/main.js", import.meta.url)),
+  baseline: fileURLToPath(new URL("./baseline-server.mjs", import.meta.url)),
+};
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** One GET on a connection of its own (no keep-alive left behind to delay the server's shutdown). */
+export const httpGet = (port, path, timeoutMs = 2_000) =>
+  new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.on("error", reject);
+  });
+
+const memoryKb = (pid) => {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { rss: field("VmRSS"), hwm: field("VmHWM") };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+};
+
+/** CPU time the process has used, in ms (utime + stime in clock ticks; 100 per second on Linux). */
+const cpuMs = (pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
+
+export async function startServer(kind, { env, readyTimeoutMs = 60_000 }) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = trackChild(
+    spawn(process.execPath, [SCRIPTS[kind]], {
+      cwd: ROOT,
+      // Production-like and nothing inherited by accident (no DATABASE_URL or READ_API_TOKEN from the caller's shell).
+      env: { PATH: process.env.PATH, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    }),
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  let exit = null;
+  exited.then((e) => (exit = e));
+
+  let readyMs = null;
+  while (readyMs === null) {
+    if (exit) throw new Error(`${kind} server exited (${exit.code ?? exit.signal}) before ready: ${stderr.trim()}`);
+    if (performance.now() - started > readyTimeoutMs) {
+      child.kill("SIGKILL");
+      throw new Error(`${kind} server not ready after ${readyTimeoutMs} ms: ${stderr.trim()}`);
+    }
+    const status = await httpGet(port, "/health/ready", 1_000).then((r) => r.status, () => 0);
+    if (status === 200) readyMs = performance.now() - started;
+    else await sleep(5);
+  }
+
+  return {
+    kind,
+    port,
+    pid: child.pid,
+    readyMs,
+    stderr: () => stderr,
+    get alive() {
+      return exit === null;
+    },
+    /**
+     * Peak RSS over a stretch of time (/proc's high-water mark reset at the start when allowed, else 100 ms
+     * samples), and CPU time spent: per request it is steadier than req/s when neighbours take the cores.
+     */
+    sample() {
+      const cpuStart = cpuMs(child.pid);
+      let resetWorked = false;
+      try {
+        writeFileSync(`/proc/${child.pid}/clear_refs`, "5");
+        resetWorked = true;
+      } catch {}
+      let peak = memoryKb(child.pid).rss;
+      const timer = setInterval(() => (peak = Math.max(peak, memoryKb(child.pid).rss)), 100);
+      return () => {
+        clearInterval(timer);
+        const now = memoryKb(child.pid);
+        return {
+          peakKb: Math.max(peak, now.rss, resetWorked ? now.hwm : 0),
+          source: resetWorked ? "VmHWM" : "VmRSS samples",
+          cpuMs: cpuMs(child.pid) - cpuStart,
+        };
+      };
+    },
+    /** Whether the server answers again within limitMs: abandoned slow requests may still be queued in it. */
+    async settle(limitMs) {
+      const begun = performance.now();
+      while (performance.now() - begun < limitMs) {
+        if (exit) throw new Error(`${kind} server exited (${exit.code ?? exit.signal}): ${stderr.trim()}`);
+        const status = await httpGet(port, "/health/live", Math.max(100, limitMs - (performance.now() - begun))).then((r) => r.status, () => 0);
+        if (status === 200) return true;
+        await sleep(50);
+      }
+      return false;
+    },
+    /** SIGTERM (the app drains, then closes its database), SIGKILL if that takes over 15 s; `force` skips the courtesy. */
+    async stop({ force = false } = {}) {
+      const hwmKb = memoryKb(child.pid).hwm;
+      if (exit) return { ...exit, hwmKb };
+      child.kill(force ? "SIGKILL" : "SIGTERM");
+      const timeout = (ms) => sleep(ms).then(() => null);
+      let result = await Promise.race([exited, timeout(15_000)]);
+      if (!result) {
+        child.kill("SIGKILL");
+        result = (await Promise.race([exited, timeout(5_000)])) ?? { code: null, signal: "SIGKILL (stuck)" };
+      }
+      return { ...result, hwmKb };
+    },
+  };
+}
