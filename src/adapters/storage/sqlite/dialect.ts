@@ -32,7 +32,13 @@ export function openSqlite(path: string): OpenedDatabase {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
     migrations: sqliteMigrations,
     features: {
-      textContains: (column, needle) => sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${fold(needle)}) > 0`,
+      textContains: (column, needle) => {
+        const exact = sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${fold(needle)}) > 0`;
+        // The trigram index needs three characters; it narrows the rows, the exact test decides.
+        if (Array.from(needle).length < 3) return exact;
+        const phrase = `"${needle.replaceAll('"', '""')}"`;
+        return sql<boolean>`messages.rowid in (select rowid from messages_fts where messages_fts match ${phrase}) and ${exact}`;
+      },
     },
   };
 }

@@ -40,4 +40,15 @@ export const sqliteMigrations: Record<string, Migration> = {
                 end`.execute(db);
     },
   },
+  // A trigram index of the text, so a substring search reads the candidate rows instead of all of them.
+  "0003_text_trigram_index": {
+    async up(db: Kysely<any>) {
+      await sql`create virtual table messages_fts using fts5(
+                  text, content = 'messages', content_rowid = 'rowid', tokenize = 'trigram')`.execute(db);
+      await sql`insert into messages_fts (messages_fts) values ('rebuild')`.execute(db);
+      await sql`create trigger messages_index_text after insert on messages when new.text is not null begin
+                  insert into messages_fts (rowid, text) values (new.rowid, new.text);
+                end`.execute(db);
+    },
+  },
 };

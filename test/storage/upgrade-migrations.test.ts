@@ -1,4 +1,4 @@
-// Migration 0002 counts the messages already stored, so an upgraded database reports the same stats.
+// Migrations 0002 and 0003 take in the messages already stored: counts and the text index are backfilled.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ describe("upgrading a database that holds messages", () => {
     for (const [i, from] of senders.entries()) {
       await old.db
         .insertInto("messages")
-        .values({ message_id: `old-${i}`, from_msisdn: from, to_msisdn: "+1", ts: "2025-01-15T10:00:00Z", ts_key: "2025-01-15T10:00:00", text: null, created_at: "x" })
+        .values({ message_id: `old-${i}`, from_msisdn: from, to_msisdn: "+1", ts: "2025-01-15T10:00:00Z", ts_key: "2025-01-15T10:00:00", text: `legacy "note" ${i}`, created_at: "x" })
         .execute();
     }
     await old.db.destroy();
@@ -47,6 +47,9 @@ describe("upgrading a database that holds messages", () => {
       expect(stats.total_messages).toBe(7);
       expect(stats.top_senders).toContainEqual({ from: "+100", count: 2 });
       expect((await storage.messages.list({ from: "+300" }, { limit: 1, offset: 0 })).total).toBe(3);
+      // Found through the backfilled trigram index (three characters or more), quotes and all.
+      expect((await storage.messages.list({ q: 'LEGACY "NOTE" 4' }, { limit: 10, offset: 0 })).data.map((m) => m.message_id)).toEqual(["old-4"]);
+      expect((await storage.messages.list({ q: "legacy" }, { limit: 10, offset: 0 })).total).toBe(6);
     } finally {
       await storage.close();
     }
