@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
+import { withStatementCache } from "./statement-cache.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
@@ -29,7 +30,7 @@ export function openSqlite(path: string): OpenedDatabase {
     typeof value === "string" ? fold(value) : null,
   );
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
     migrations: sqliteMigrations,
     features: {
       textContains: (column, needle) => {
