@@ -5,6 +5,8 @@ import type { Database } from "./tables.js";
 export interface DialectFeatures {
   /** Case-insensitive "column contains needle", with every character of the needle literal. */
   textContains(column: "text", needle: string): Expression<SqlBool>;
+  /** How many inserts may share one transaction (group commit); 1 commits each on its own. */
+  maxWriteBatch: number;
 }
 
 export interface OpenedDatabase {

@@ -11,7 +11,8 @@ import {
 } from "../../application/ports.js";
 import { timestampKey, type ListPosition, type Message } from "../../domain/message.js";
 import type { DialectFeatures } from "./dialect-features.js";
-import type { Database, MessageRow } from "./tables.js";
+import { groupCommit } from "./group-commit.js";
+import type { Database, MessageRow, NewMessageRow } from "./tables.js";
 
 const toMessage = (row: Pick<MessageRow, "message_id" | "from_msisdn" | "to_msisdn" | "ts" | "text">): Message => ({
   message_id: row.message_id,
@@ -64,26 +65,29 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     return Number(total);
   };
 
+  /** Inserts that arrive together commit together; the rows a statement inserted tell created from duplicate. */
+  const insertInBatch = groupCommit<NewMessageRow, boolean>(features.maxWriteBatch, (rows) =>
+    db.transaction().execute(async (trx) => {
+      const stored: boolean[] = [];
+      for (const row of rows) {
+        const result = await trx
+          .insertInto("messages")
+          .values(row)
+          .onConflict((oc) => oc.column("message_id").doNothing())
+          .executeTakeFirst();
+        stored.push(Number(result.numInsertedOrUpdatedRows ?? 0n) === 1);
+      }
+      return stored;
+    }),
+  );
+
   return {
     insertIfAbsent: (message) => {
       const ts_key = timestampKey(message.ts);
       if (ts_key === null) throw new RangeError(`message ts is not a valid timestamp: ${message.ts}`);
-      return guarded(async () => {
-        const result = await db
-          .insertInto("messages")
-          .values({
-            message_id: message.message_id,
-            from_msisdn: message.from,
-            to_msisdn: message.to,
-            ts: message.ts,
-            ts_key,
-            text: message.text,
-            created_at: new Date().toISOString(),
-          })
-          .onConflict((oc) => oc.column("message_id").doNothing())
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
-      });
+      const { message_id, from, to, ts, text } = message;
+      const row = { message_id, from_msisdn: from, to_msisdn: to, ts, ts_key, text, created_at: new Date().toISOString() };
+      return guarded(() => insertInBatch(row));
     },
 
     list: (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>

@@ -34,6 +34,9 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
     // Kysely looks for its migration tables in every schema unless told which: name the one we write to.
     migrationSchema: async () => (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema,
     features: {
+      // Instances commit in parallel through their pools; batches taking row locks in different
+      // orders on several instances could deadlock, so each insert commits on its own.
+      maxWriteBatch: 1,
       // lower() folds by the database's LC_CTYPE: every script under a UTF-8 locale such as C.UTF-8.
       textContains: (column, needle) => sql<boolean>`strpos(lower(${sql.ref(column)}), lower(${needle})) > 0`,
     },

@@ -33,6 +33,8 @@ export function openSqlite(path: string): OpenedDatabase {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
     migrations: sqliteMigrations,
     features: {
+      // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
+      maxWriteBatch: 256,
       textContains: (column, needle) => {
         const exact = sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${fold(needle)}) > 0`;
         // The trigram index needs three characters; it narrows the rows, the exact test decides.
