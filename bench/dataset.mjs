@@ -13,8 +13,8 @@ for (const marker of MARKERS) {
   if (WORDS.some((w) => w.includes(marker))) throw new Error(`marker ${marker} is not rare: a word contains it`);
 }
 
-const YEAR_START_MS = Date.UTC(2024, 0, 1);
-const YEAR_MS = 366 * 24 * 3600 * 1000;
+export const YEAR_START_MS = Date.UTC(2024, 0, 1);
+export const YEAR_MS = 366 * 24 * 3600 * 1000;
 
 const mix = (x) => {
   x = Math.imul(x ^ (x >>> 16), 0x7feb352d);

@@ -1,5 +1,10 @@
 // The scenarios: what each one sends. Ingest runs against the app and the baseline; reads run at every seeded size.
-import { MARKERS, SENDERS, sender } from "./dataset.mjs";
+import { MARKERS, SENDERS, YEAR_MS, YEAR_START_MS, sender } from "./dataset.mjs";
+
+// An opaque cursor is base64url of [instant key, message_id]; any position in the order will do.
+const DEEP_CURSOR = Buffer.from(
+  JSON.stringify([new Date(YEAR_START_MS + YEAR_MS * 0.9).toISOString().replace(/\.000Z$/, ""), ""]),
+).toString("base64url");
 
 export const INGEST = [
   { name: "ingest-unique", dupRatio: 0 },
@@ -17,5 +22,7 @@ export const READS = [
   },
   { name: "list-q", paths: () => MARKERS.map((m) => `/messages?q=${m}`) },
   { name: "list-deep-offset", paths: (size) => [`/messages?offset=${Math.floor(size * 0.9)}`] },
+  // The same depth by keyset: a cursor 90% into the year the timestamps span.
+  { name: "list-deep-cursor", paths: () => [`/messages?cursor=${DEEP_CURSOR}`] },
   { name: "stats", paths: () => ["/stats"] },
 ];
