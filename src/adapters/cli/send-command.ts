@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { SigningKey } from "../../contracts/signature.js";
 import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
 import { SEND_HELP } from "./help.js";
-import { signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
+import { SIGNING_FLAGS, signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./usage-error.js";
 
 const DEFAULT_URL = "http://localhost:8000";
@@ -15,13 +15,8 @@ const OPTIONS = {
   to: { type: "string" },
   ts: { type: "string" },
   text: { type: "string" },
-  file: { type: "string" },
   url: { type: "string" },
-  scheme: { type: "string" },
-  id: { type: "string" },
-  timestamp: { type: "string" },
-  "secret-env": { type: "string" },
-  help: { type: "boolean", short: "h" },
+  ...SIGNING_FLAGS,
 } as const;
 
 interface Answer {

@@ -1,17 +1,10 @@
 // `lyftr sign`: the signature of a body's exact bytes, for senders checking their own code. Sends nothing.
 import { DEFAULT_SECRET_ENV, parseFlags, readBody, secretFrom, type CliIo } from "./cli-input.js";
 import { SIGN_HELP } from "./help.js";
-import { signatureHeaders, signingFrom } from "./signature-headers.js";
+import { SIGNING_FLAGS, signatureHeaders, signingFrom } from "./signature-headers.js";
 import { EXIT_OK } from "./usage-error.js";
 
-const OPTIONS = {
-  file: { type: "string" },
-  scheme: { type: "string" },
-  id: { type: "string" },
-  timestamp: { type: "string" },
-  "secret-env": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+const OPTIONS = SIGNING_FLAGS;
 
 export async function signCommand(args: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, OPTIONS);

@@ -5,6 +5,16 @@ import { UsageError } from "./usage-error.js";
 
 export type Scheme = "hex" | "standard";
 
+/** The flags both commands take: where the body comes from, how it is signed, with which secret. */
+export const SIGNING_FLAGS = {
+  file: { type: "string" },
+  scheme: { type: "string" },
+  id: { type: "string" },
+  timestamp: { type: "string" },
+  "secret-env": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export interface SchemeFlags {
   scheme?: string;
   id?: string;
