@@ -1,5 +1,5 @@
 // ListMessages: one page of the messages that match, oldest instant first, and how many match in all.
-import { dateTimeKey, listPositionOf, type ListPosition, type Message } from "../domain/message.js";
+import { dateTimeKey, isStorableText, listPositionOf, type ListPosition, type Message } from "../domain/message.js";
 import type { MessageRepository } from "./ports.js";
 
 export interface ListQuery {
@@ -29,6 +29,8 @@ export async function listMessages(
   const { limit, offset, from, since, q, cursor } = query;
   const sinceKey = since === undefined ? undefined : dateTimeKey(since);
   if (sinceKey === null) throw new RangeError(`since is not an ISO-8601 date-time: ${since}`);
+  // Stored text never holds a NUL or a lone surrogate, so such a q matches nothing: no need to ask.
+  if (q && !isStorableText(q)) return { data: [], total: 0, limit, offset, ...(cursor !== undefined && { next: null }) };
   const { data, total } = await ports.messages.list(
     { from, sinceKey, q: q || undefined },
     { limit, offset, after: cursor ?? undefined },

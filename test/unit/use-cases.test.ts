@@ -116,3 +116,14 @@ describe("createUseCases", () => {
     expect(await createUseCases({ messages: down }).storageReady()).toBe(false);
   });
 });
+
+describe("listMessages with a q no stored text can contain", () => {
+  it.each(["Hello\u0000", "\ud800abc"])("answers an empty page without asking the repository (%j)", async (q) => {
+    const repository = memoryRepository([aMessage({ text: "Hello" })]);
+    repository.list = async () => {
+      throw new Error("the repository must not be asked");
+    };
+    expect(await listMessages({ messages: repository }, { limit: 5, offset: 0, q })).toEqual({ data: [], total: 0, limit: 5, offset: 0 });
+    expect(await listMessages({ messages: repository }, { limit: 5, offset: 0, q, cursor: null })).toMatchObject({ next: null });
+  });
+});
