@@ -19,6 +19,7 @@ describe("GET /messages?q= with characters no stored text holds", () => {
   });
 
   it("still finds the text without the NUL", async () => {
-    expect((await (await fetch(`${server.baseUrl}/messages?q=Hello`)).json()).total).toBe(1);
+    const page = (await (await fetch(`${server.baseUrl}/messages?q=Hello`)).json()) as { total: number };
+    expect(page.total).toBe(1);
   });
 });
