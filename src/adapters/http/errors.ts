@@ -49,21 +49,9 @@ export class MalformedQueryError extends Error {
   }
 }
 
-/** body-parser's failures, by its `type`, as answers a client can act on. */
-const BODY_ERRORS: Record<string, [number, string]> = {
-  "entity.too.large": [413, "request body too large"],
-  "encoding.unsupported": [415, "unsupported content encoding"],
-  "charset.unsupported": [415, "unsupported charset"],
-  "request.aborted": [400, "request aborted"],
-  "request.size.invalid": [400, "request body size did not match content-length"],
-  "stream.encoding.set": [400, "request body could not be read"],
-};
-
 export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const bodyError = typeof err?.type === "string" ? BODY_ERRORS[err.type] : undefined;
-    if (bodyError) return void sendError(res, ...bodyError);
     if (err instanceof MalformedQueryError) {
       const message = "a %-escape does not decode to UTF-8 text";
       return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));

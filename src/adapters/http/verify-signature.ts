@@ -1,7 +1,8 @@
 // The gate before POST /webhook's handler: secret, size, type, signature on the raw bytes, then JSON.
-import express, { type RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { verifyHex, verifyStandard, type SigningKey } from "../../contracts/signature.js";
 import { sendError, sendJson, validationBody } from "./errors.js";
+import { readRawBody } from "./read-body.js";
 import type { WebhookLocals } from "./request-facts.js";
 
 export interface WebhookGateOptions {
@@ -26,8 +27,8 @@ export function webhookGate(options: WebhookGateOptions): RequestHandler[] {
     sendError(res, 503, "webhook secret not configured");
   };
 
-  // Any content type and no inflation: the bytes the sender signed are the bytes we check.
-  const readRawBody = express.raw({ type: () => true, limit: maxBodyBytes, inflate: false });
+  // Any content type, read before it is judged: a body over the limit is a 413 whatever it claims to be.
+  const readBody = readRawBody(maxBodyBytes);
 
   const requireJson: RequestHandler = (req, res, next) =>
     JSON_TYPE.test(req.headers["content-type"] ?? "")
@@ -59,5 +60,5 @@ export function webhookGate(options: WebhookGateOptions): RequestHandler[] {
     next();
   };
 
-  return [requireSecret, readRawBody, requireJson, verify, parseJson];
+  return [requireSecret, readBody, requireJson, verify, parseJson];
 }
