@@ -38,7 +38,9 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
       // orders on several instances could deadlock, so each insert commits on its own.
       maxWriteBatch: 1,
       // lower() folds by the database's LC_CTYPE: every script under a UTF-8 locale such as C.UTF-8.
-      textContains: (column, needle) => sql<boolean>`strpos(lower(${sql.ref(column)}), lower(${needle})) > 0`,
+      // LIKE, with its own wildcards escaped, is what the trigram index on lower(text) can serve.
+      textContains: (column, needle) =>
+        sql<boolean>`lower(${sql.ref(column)}) like lower(${`%${needle.replace(/[\\%_]/g, "\\$&")}%`})`,
     },
   };
 }

@@ -49,4 +49,23 @@ export const postgresMigrations: Record<string, Migration> = {
                 for each row execute function lyftr_count_sender()`.execute(db);
     },
   },
+  // A trigram index of the lower-cased text, so a substring search reads candidates, not every row.
+  // pg_trgm may be missing or not ours to create: then there is no index and search scans as before.
+  "0003_text_trigram_index": {
+    async up(db: Kysely<any>) {
+      // In public, not in our schema: dropping one schema must not take the extension from the others.
+      await sql`do $$ begin
+                  create extension if not exists pg_trgm with schema public;
+                exception when others then null;
+                end $$`.execute(db);
+      await sql`do $$ declare home text;
+                begin
+                  select n.nspname into home from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+                   where e.extname = 'pg_trgm';
+                  if home is not null then
+                    execute format('create index messages_text_trgm on messages using gin (lower(text) %I.gin_trgm_ops)', home);
+                  end if;
+                end $$`.execute(db);
+    },
+  },
 };
