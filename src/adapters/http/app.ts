@@ -1,7 +1,6 @@
 // The express app: middleware order, the contract's endpoints, docs, and JSON answers for everything else.
 import { createExpressEndpoints } from "@ts-rest/express";
 import express, { type Express, type RequestHandler } from "express";
-import helmet from "helmet";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 import { docsRouter } from "./docs.js";
@@ -15,6 +14,7 @@ import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
 import { requireReadToken } from "./read-access.js";
 import { SERVED } from "./request-facts.js";
+import { securityHeaders } from "./security-headers.js";
 import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes } from "./routes.js";
 import { webhookGate, type WebhookGateOptions } from "./verify-signature.js";
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Express {
   app.use(metrics.observe);
   app.use(refuseMalformedQuery);
   app.use(
-    helmet({
+    securityHeaders({
       // Swagger UI must load its assets over whatever scheme the service is reached by.
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
