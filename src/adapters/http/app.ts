@@ -13,7 +13,7 @@ import {
 import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
 import { requireReadToken } from "./read-access.js";
-import { SERVED } from "./request-facts.js";
+import { SERVED, servedPath } from "./request-facts.js";
 import { securityHeaders } from "./security-headers.js";
 import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes } from "./routes.js";
@@ -31,8 +31,7 @@ export interface AppOptions {
 }
 
 const notFound: RequestHandler = (req, res) => {
-  const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-  const allowed = SERVED.get(path.toLowerCase());
+  const allowed = SERVED.get(servedPath(req.path));
   if (!allowed) return void sendError(res, 404, "not found");
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   res.setHeader("Allow", allow);

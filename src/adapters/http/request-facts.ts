@@ -10,13 +10,29 @@ export const SERVED = new Map<string, string[]>([
   ["/docs", ["GET"]],
 ]);
 
-/** The route pattern, never the raw URL, so labels and log fields stay a small fixed set. */
-export function routeOf(req: Request): string {
+/** A path as SERVED spells it: express matches case-insensitively and with a trailing slash. */
+export const servedPath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path).toLowerCase();
+
+function patternOf(req: Request): string {
   if (typeof req.route?.path === "string") return req.route.path;
   // originalUrl: a mounted router (the docs) rewrites req.url while it serves.
-  const path = (req.originalUrl.split("?")[0] ?? "").replace(/\/+$/, "").toLowerCase();
+  const path = servedPath(req.originalUrl.split("?")[0] ?? "");
   if (SERVED.has(path)) return path;
   return path.startsWith("/docs/") ? "/docs" : "unmatched";
+}
+
+const routes = new WeakMap<Request, string>();
+
+/**
+ * The route pattern, never the raw URL, so labels and log fields stay a small fixed set. Worked
+ * out once per request: the request log and the metrics both ask when the response ends.
+ */
+export function routeOf(req: Request): string {
+  const known = routes.get(req);
+  if (known !== undefined) return known;
+  const route = patternOf(req);
+  routes.set(req, route);
+  return route;
 }
 
 export const WEBHOOK_RESULTS = [
