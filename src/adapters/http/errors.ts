@@ -1,10 +1,10 @@
 // Every error answer: the 422 shape for validation, and the handlers of last resort. Bodies never carry internals.
-import { STATUS_CODES, type ServerResponse } from "node:http";
-import type { ErrorRequestHandler, Response } from "express";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
 import type { ValidationErrorBody } from "../../contracts/schemas.js";
+import type { ErrorStep } from "./steps.js";
 
 export interface ErrorLogger {
   error(fields: object, message: string): void;
@@ -32,7 +32,7 @@ const issuesOf = (error: ZodError | null, root: string) =>
   }));
 
 /** ts-rest's request validation failures as the spec's 422. */
-export function requestValidationErrorHandler(err: RequestValidationError, _req: unknown, res: Response): void {
+export function requestValidationErrorHandler(err: RequestValidationError, _req: unknown, res: ServerResponse): void {
   const issues = [
     ...issuesOf(err.pathParams, "params"),
     ...issuesOf(err.headers, "headers"),
@@ -49,7 +49,9 @@ export class MalformedQueryError extends Error {
   }
 }
 
-export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
+const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0];
+
+export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof MalformedQueryError) {
@@ -57,13 +59,13 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorRequestHandler
       return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));
     }
     if (err instanceof StorageUnavailableError) {
-      logger.error({ err: err.cause, method: req.method, path: req.path }, "database unavailable");
+      logger.error({ err: err.cause, method: req.method, path: pathOf(req) }, "database unavailable");
       return void sendError(res, 503, "database unavailable");
     }
     // Errors express and its parsers raise for malformed requests (a bad %-escape in the path, say).
     const status = Number(err?.status ?? err?.statusCode);
     if (status >= 400 && status < 500) return void sendError(res, status, (STATUS_CODES[status] ?? "bad request").toLowerCase());
-    logger.error({ err, method: req.method, path: req.path }, "unhandled error");
+    logger.error({ err, method: req.method, path: pathOf(req) }, "unhandled error");
     sendError(res, 500, "internal error");
   };
 }

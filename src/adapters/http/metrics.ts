@@ -1,12 +1,12 @@
 // Prometheus metrics: requests by route pattern and status, webhook results, latency, process defaults.
-import type { RequestHandler } from "express";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { WEBHOOK_RESULTS, routeOf, webhookResult } from "./request-facts.js";
+import type { Step } from "./steps.js";
 
 export interface Metrics {
   registry: Registry;
   /** Counts and times every request when its response has been sent. */
-  observe: RequestHandler;
+  observe: Step;
 }
 
 export function createMetrics(): Metrics {
@@ -34,7 +34,7 @@ export function createMetrics(): Metrics {
   });
   for (const result of WEBHOOK_RESULTS) webhooks.inc({ result }, 0);
 
-  const observe: RequestHandler = (req, res, next) => {
+  const observe: Step = (req, res, next) => {
     const stopTimer = duration.startTimer();
     res.on("finish", () => {
       const path = routeOf(req);

@@ -1,6 +1,7 @@
 // What one request came to, in bounded vocabularies: its route pattern and, for webhooks, its result.
-import type { Request, Response } from "express";
+import type { IncomingMessage } from "node:http";
 import { contract } from "../../contracts/contract.js";
+import type { Reply } from "./steps.js";
 
 /** Every path the app serves and its methods: route labels, and 405 rather than 404. */
 export const SERVED = new Map<string, string[]>([
@@ -13,21 +14,24 @@ export const SERVED = new Map<string, string[]>([
 /** A path as SERVED spells it: express matches case-insensitively and with a trailing slash. */
 export const servedPath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path).toLowerCase();
 
-function patternOf(req: Request): string {
+/** What express adds to a request that the route label reads; absent on the webhook path. */
+type Routed = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
+
+function patternOf(req: Routed): string {
   if (typeof req.route?.path === "string") return req.route.path;
   // originalUrl: a mounted router (the docs) rewrites req.url while it serves.
-  const path = servedPath(req.originalUrl.split("?")[0] ?? "");
+  const path = servedPath((req.originalUrl ?? req.url ?? "").split("?")[0] ?? "");
   if (SERVED.has(path)) return path;
   return path.startsWith("/docs/") ? "/docs" : "unmatched";
 }
 
-const routes = new WeakMap<Request, string>();
+const routes = new WeakMap<IncomingMessage, string>();
 
 /**
  * The route pattern, never the raw URL, so labels and log fields stay a small fixed set. Worked
  * out once per request: the request log and the metrics both ask when the response ends.
  */
-export function routeOf(req: Request): string {
+export function routeOf(req: IncomingMessage): string {
   const known = routes.get(req);
   if (known !== undefined) return known;
   const route = patternOf(req);
@@ -55,7 +59,7 @@ export interface WebhookLocals {
   notConfigured?: boolean;
 }
 
-export function webhookResult(res: Response): WebhookResult {
+export function webhookResult(res: Reply): WebhookResult {
   const locals = res.locals as WebhookLocals;
   switch (res.statusCode) {
     case 200:

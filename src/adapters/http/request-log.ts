@@ -1,7 +1,7 @@
 // One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
 import { routeOf, webhookResult, type WebhookLocals } from "./request-facts.js";
+import type { Step } from "./steps.js";
 
 export interface RequestLogger {
   info(fields: object, message: string): void;
@@ -10,7 +10,7 @@ export interface RequestLogger {
 /** A caller's id is kept only if it is short and plain, so it cannot forge log lines or headers. */
 const USABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function requestLog(logger: RequestLogger): RequestHandler {
+export function requestLog(logger: RequestLogger): Step {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const offered = req.headers["x-request-id"];

@@ -1,31 +1,22 @@
-// The contract's routes bound to the use cases: each outcome mapped to a status and body.
+// The contract's read and health routes bound to the use cases: each outcome mapped to a status and body.
 import { initServer } from "@ts-rest/express";
-import type { RequestHandler } from "express";
 import type { ReadGate } from "./read-access.js";
-import type { WebhookLocals } from "./request-facts.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
 import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
+/** Every route but POST /webhook, which webhook-endpoint.ts serves on a path of its own (see app.ts). */
+export const { ingestMessage: _webhook, ...expressRoutes } = contract;
+
 export interface RouteOptions {
-  webhookGate: RequestHandler[];
   readGate: ReadGate;
   secretConfigured: boolean;
 }
 
 export function createRoutes(useCases: UseCases, options: RouteOptions) {
-  return s.router(contract, {
-    ingestMessage: {
-      middleware: options.webhookGate,
-      handler: async ({ body, res }) => {
-        const outcome = await useCases.ingestMessage(body);
-        const locals: WebhookLocals = res.locals;
-        locals.ingest = { messageId: body.message_id, duplicate: outcome.kind === "duplicate" };
-        return { status: 200, body: { status: "ok" } }; // created or duplicate: both are a 200
-      },
-    },
+  return s.router(expressRoutes, {
     listMessages: {
       middleware: [options.readGate],
       handler: async ({ query }) => {

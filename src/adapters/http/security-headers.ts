@@ -1,12 +1,12 @@
 // helmet's headers, worked out once: they do not depend on the request, and setting them per request through its chain cost a tenth of a webhook's CPU.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestHandler } from "express";
 import helmet from "helmet";
+import type { Step } from "./steps.js";
 
 type Helmet = ReturnType<typeof helmet>;
 
 /** Runs helmet once against a recording response, and returns a middleware that sets what it set. */
-export function securityHeaders(options: Parameters<typeof helmet>[0]): RequestHandler {
+export function securityHeaders(options: Parameters<typeof helmet>[0]): Step {
   const set: [string, string][] = [];
   const removed: string[] = [];
   const recorder = {

@@ -1,7 +1,6 @@
 // The HTTP server around the app: JSON answers even for requests Node rejects before express sees them.
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { Express } from "express";
 
 const rawJson = (status: number, reason: string, detail: string, withBody: boolean) => {
   const body = JSON.stringify({ detail });
@@ -30,7 +29,7 @@ export interface DrainableServer extends Server {
   drain(): Promise<void>;
 }
 
-export function createHttpServer(app: Express): DrainableServer {
+export function createHttpServer(app: RequestListener): DrainableServer {
   // No Host header is no reason for a bare non-JSON 400: the app does not route by host.
   const server = createServer({ requireHostHeader: false }, app) as DrainableServer;
   server.on("clientError", answerClientError);
