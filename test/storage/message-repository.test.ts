@@ -39,6 +39,19 @@ describe.each(DATABASES)("message repository on $name", (database) => {
       expect(data).toEqual([copies[results.indexOf(true)]]);
     });
 
+    it("tells each caller of one burst whether its own copy was stored: old, new and repeated ids mixed", async () => {
+      const stored = aMessage({ message_id: "old" });
+      await repo().insertIfAbsent(stored);
+      const burst = [
+        aMessage({ message_id: "old", text: "late copy" }),
+        aMessage({ message_id: "b", text: "first b" }),
+        aMessage({ message_id: "b", text: "second b" }),
+        aMessage({ message_id: "c" }),
+      ];
+      expect(await Promise.all(burst.map((m) => repo().insertIfAbsent(m)))).toEqual([false, true, false, true]);
+      expect(await repo().list({}, everything)).toEqual({ data: [burst[1], burst[3], stored], total: 3 });
+    });
+
     it("stores many different ids inserted concurrently", async () => {
       const messages = Array.from({ length: 50 }, (_, i) => aMessage({ message_id: `c${String(i).padStart(2, "0")}` }));
       const results = await Promise.all(messages.map((m) => repo().insertIfAbsent(m)));

@@ -65,21 +65,22 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     return Number(total);
   };
 
-  /** Inserts that arrive together commit together; the rows a statement inserted tell created from duplicate. */
-  const insertInBatch = groupCommit<NewMessageRow, boolean>(features.maxWriteBatch, (rows) =>
-    db.transaction().execute(async (trx) => {
-      const stored: boolean[] = [];
-      for (const row of rows) {
-        const result = await trx
-          .insertInto("messages")
-          .values(row)
-          .onConflict((oc) => oc.column("message_id").doNothing())
-          .executeTakeFirst();
-        stored.push(Number(result.numInsertedOrUpdatedRows ?? 0n) === 1);
-      }
-      return stored;
-    }),
-  );
+  /**
+   * Inserts that arrive together commit together, in one statement. The ids it returns are the
+   * rows it created; a second copy of an id within the batch is a duplicate of the first.
+   */
+  const insertInBatch = groupCommit<NewMessageRow, boolean>(features.maxWriteBatch, async (rows) => {
+    const firstOf = new Map<string, NewMessageRow>();
+    for (const row of rows) if (!firstOf.has(row.message_id)) firstOf.set(row.message_id, row);
+    const created = await db
+      .insertInto("messages")
+      .values([...firstOf.values()])
+      .onConflict((oc) => oc.column("message_id").doNothing())
+      .returning("message_id")
+      .execute();
+    const createdIds = new Set(created.map((row) => row.message_id));
+    return rows.map((row) => firstOf.get(row.message_id) === row && createdIds.has(row.message_id));
+  });
 
   return {
     insertIfAbsent: (message) => {

@@ -2,8 +2,11 @@
 import type { Database as BetterSqlite3Database, Statement } from "better-sqlite3";
 import type { SqliteDatabase } from "kysely";
 
-/** The queries this service sends are a handful of shapes; the bound keeps a runaway set from growing. */
-const MAX_STATEMENTS = 256;
+/**
+ * The queries this service sends are a few dozen shapes, plus one insert per group-commit batch
+ * size (up to 256); the bound keeps a runaway set from growing.
+ */
+const MAX_STATEMENTS = 512;
 
 export function withStatementCache(connection: BetterSqlite3Database): SqliteDatabase {
   const statements = new Map<string, Statement>();
