@@ -1,7 +1,7 @@
 // The SQLite statement cache: one prepare per SQL text, bounded, and results unchanged.
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { withStatementCache } from "../../src/adapters/storage/sqlite/statement-cache.js";
+import { MAX_STATEMENTS, withStatementCache } from "../../src/adapters/storage/sqlite/statement-cache.js";
 
 describe("withStatementCache", () => {
   const connection = new BetterSqlite3(":memory:");
@@ -17,12 +17,13 @@ describe("withStatementCache", () => {
     expect(again.all([41])).toEqual([{ n: 42 }]);
   });
 
-  it("keeps at most 256 statements, dropping the oldest", () => {
+  it("keeps at most MAX_STATEMENTS statements, dropping the oldest", () => {
     const prepare = vi.spyOn(connection, "prepare");
     const db = withStatementCache(connection);
-    for (let i = 0; i < 300; i++) db.prepare(`select ${i}`);
+    const last = MAX_STATEMENTS + 43;
+    for (let i = 0; i <= last; i++) db.prepare(`select ${i}`);
     prepare.mockClear();
-    db.prepare("select 299"); // recent: cached
+    db.prepare(`select ${last}`); // recent: cached
     expect(prepare).not.toHaveBeenCalled();
     db.prepare("select 0"); // evicted: prepared again
     expect(prepare).toHaveBeenCalledTimes(1);

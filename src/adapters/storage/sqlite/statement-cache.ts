@@ -6,7 +6,7 @@ import type { SqliteDatabase } from "kysely";
  * The queries this service sends are a few dozen shapes, plus one insert per group-commit batch
  * size (up to 256); the bound keeps a runaway set from growing.
  */
-const MAX_STATEMENTS = 512;
+export const MAX_STATEMENTS = 512;
 
 export function withStatementCache(connection: BetterSqlite3Database): SqliteDatabase {
   const statements = new Map<string, Statement>();
