@@ -1,7 +1,8 @@
-// Migrations 0002 and 0003 take in the messages already stored: counts and the text index are backfilled.
+// Upgrades take in the messages already stored: counts are backfilled, and the text index, moved out by 0004, rebuilt.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { Migrator } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
@@ -47,9 +48,58 @@ describe("upgrading a database that holds messages", () => {
       expect(stats.total_messages).toBe(7);
       expect(stats.top_senders).toContainEqual({ from: "+100", count: 2 });
       expect((await storage.messages.list({ from: "+300" }, { limit: 1, offset: 0 })).total).toBe(3);
-      // Found through the backfilled trigram index (three characters or more), quotes and all.
+      // Three characters or more, so the trigram index is asked (whatever it has reached yet), quotes and all.
       expect((await storage.messages.list({ q: 'LEGACY "NOTE" 4' }, { limit: 10, offset: 0 })).data.map((m) => m.message_id)).toEqual(["old-4"]);
       expect((await storage.messages.list({ q: "legacy" }, { limit: 10, offset: 0 })).total).toBe(6);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("keeps q working on a database the trigram trigger of 0003 indexed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lyftr-upgrade-"));
+    dirs.push(dir);
+    const path = join(dir, "app.db");
+
+    const old = openSqlite(path);
+    const migrator = new Migrator({ db: old.db, provider: { getMigrations: async () => old.migrations } });
+    expect((await migrator.migrateTo("0003_text_trigram_index")).error).toBeUndefined();
+    const texts = ["Quokka sighting", "nothing here", null, "a QUOKKA again", "ΟΔΟΣ"];
+    for (const [i, text] of texts.entries()) {
+      await old.db
+        .insertInto("messages")
+        .values({ message_id: `old-${i}`, from_msisdn: "+1", to_msisdn: "+2", ts: "2025-01-15T10:00:00Z", ts_key: `2025-01-15T10:00:0${i}`, text, created_at: "x" })
+        .execute();
+    }
+    await old.db.destroy();
+
+    const searches = async (storage: Awaited<ReturnType<typeof openDatabase>>) => [
+      (await storage.messages.list({ q: "quokka" }, { limit: 10, offset: 0 })).data.map((m) => m.message_id),
+      (await storage.messages.list({ q: "οδοσ" }, { limit: 10, offset: 0 })).total,
+    ];
+    const expected = [["old-0", "old-3"], 1];
+    const storage = await openDatabase({ kind: "sqlite", path });
+    try {
+      const schema = new BetterSqlite3(path, { readonly: true });
+      try {
+        const gone = "select name from sqlite_master where name glob 'messages_fts*' or name = 'messages_index_text'";
+        expect(schema.prepare(gone).pluck().all()).toEqual([]);
+      } finally {
+        schema.close();
+      }
+      expect(await searches(storage)).toEqual(expected);
+      // Once the worker has indexed the old rows, and after a new one, the answers are the same.
+      await storage.messages.insertIfAbsent(aMessage({ message_id: "new", ts: "2025-01-16T00:00:00Z", text: "quokka too" }));
+      const index = new BetterSqlite3(`${path}-fts`, { readonly: true });
+      try {
+        const upTo = index.prepare("select up_to from progress").pluck();
+        for (const began = Date.now(); upTo.get() !== texts.length + 1; await new Promise((r) => setTimeout(r, 25))) {
+          if (Date.now() - began > 10_000) throw new Error("the index did not catch up");
+        }
+      } finally {
+        index.close();
+      }
+      expect(await searches(storage)).toEqual([["old-0", "old-3", "new"], 1]);
     } finally {
       await storage.close();
     }

@@ -7,7 +7,8 @@ import { openPostgres } from "./postgres/dialect.js";
 import { openSqlite } from "./sqlite/dialect.js";
 
 export type DatabaseLocation =
-  | { kind: "sqlite"; path: string }
+  /** `indexText: false` (tests only) leaves the text index as it is: searches read the rows it lacks. */
+  | { kind: "sqlite"; path: string; indexText?: boolean }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Storage {
@@ -20,6 +21,8 @@ export interface StorageEvents {
   onIdleError?: (error: Error) => void;
   /** The schema could not be brought up to date yet; another attempt follows after `retryInMs`. */
   onMigrationRetry?: (error: unknown, retryInMs: number) => void;
+  /** SQLite's text indexer failed a step; it tries again shortly. Searches stay exact meanwhile, only slower. */
+  onTextIndexError?: (error: Error) => void;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -75,11 +78,21 @@ export async function openDatabase(location: DatabaseLocation, events: StorageEv
   if (location.kind === "sqlite") {
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up.
     const opened = openSqlite(location.path);
-    await migrate(opened).catch(async (error) => {
-      await opened.db.destroy();
-      throw error;
-    });
-    return { messages: createMessageRepository(opened.db, opened.features), close: () => opened.db.destroy() };
+    const indexer = await migrate(opened)
+      .then(() =>
+        opened.indexText({ inBackground: location.indexText ?? true, onError: events.onTextIndexError ?? (() => undefined) }),
+      )
+      .catch(async (error) => {
+        await opened.db.destroy();
+        throw error;
+      });
+    return {
+      messages: createMessageRepository(opened.db, opened.features),
+      close: async () => {
+        await indexer.stop();
+        await opened.db.destroy();
+      },
+    };
   }
 
   // A database server may be away at start-up: serve 503s and keep trying rather than exit.

@@ -1,4 +1,4 @@
-// SQLite through better-sqlite3: the file, its pragmas, and case-insensitive search beyond ASCII.
+// SQLite through better-sqlite3: the file, its pragmas, its text index, and case-insensitive search beyond ASCII.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -7,19 +7,25 @@ import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
 import { withStatementCache } from "./statement-cache.js";
+import { attachTextIndex, claimTextIndex, fold, trigramQueries } from "./text-index.js";
+import { startTextIndexer, type TextIndexer } from "./text-indexer.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
 
-/**
- * Lower-cases each code point on its own: String#toLowerCase on a whole string depends on context
- * (a final Σ becomes ς), so a needle and the text containing it could fold differently.
- */
-const fold = (text: string) => Array.from(text, (c) => c.toLowerCase()).join("");
+export interface OpenedSqlite extends OpenedDatabase {
+  /**
+   * Once the schema is current: makes sure the text index belongs to this database, then keeps it
+   * up to date in a worker thread. `:memory:` has no worker (its index stays empty and searches
+   * read every row: exact, only unindexed); nor has `inBackground: false`, which is for tests.
+   */
+  indexText(options: { inBackground: boolean; onError: (error: Error) => void }): TextIndexer;
+}
 
-/** Opens (creating folder and file if needed) a database file, or `:memory:`. */
-export function openSqlite(path: string): OpenedDatabase {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+/** Opens (creating folder and files if needed) a database file and its text index `<path>-fts`, or `:memory:`. */
+export function openSqlite(path: string): OpenedSqlite {
+  const inMemory = path === ":memory:";
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const connection = new BetterSqlite3(path);
   // WAL: readers never wait for the writer. synchronous=NORMAL in WAL keeps every commit through a
   // process crash (only an OS crash or power loss can lose the last commits), at a fraction of FULL's fsyncs.
@@ -29,18 +35,43 @@ export function openSqlite(path: string): OpenedDatabase {
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? fold(value) : null,
   );
+  const indexPath = inMemory ? ":memory:" : `${path}-fts`;
+  attachTextIndex(connection, indexPath);
+  const trigramQuery = trigramQueries(connection);
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
     migrations: sqliteMigrations,
+    indexText: ({ inBackground, onError }) => {
+      claimTextIndex(connection);
+      if (inMemory || !inBackground) return { stop: async () => undefined };
+      return startTextIndexer({ databasePath: path, indexPath }, onError);
+    },
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
       textContains: (column, needle) => {
-        const exact = sql<boolean>`instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${fold(needle)}) > 0`;
-        // The trigram index needs three characters; it narrows the rows, the exact test decides.
-        if (Array.from(needle).length < 3) return exact;
-        const phrase = `"${needle.replaceAll('"', '""')}"`;
-        return sql<boolean>`messages.rowid in (select rowid from messages_fts where messages_fts match ${phrase}) and ${exact}`;
+        const folded = fold(needle);
+        // SQLite's lower() folds ASCII only, and every character of a folded needle folds to itself:
+        // where lower() finds the needle, the full fold finds it too. Most matches end there, natively.
+        const exact = sql<boolean>`(instr(lower(${sql.ref(column)}), ${folded}) > 0
+          or instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${folded}) > 0)`;
+        const trigrams = trigramQuery(folded);
+        if (trigrams === null) return exact;
+        // The candidates: rows the index says hold the needle's rare trigrams, and rows it has not reached yet.
+        // Both are looked up by rowid, never by reading all messages; the exact test decides.
+        //
+        // The index file's snapshot may be older or newer than the database's, and that is still
+        // exact: messages are never updated, so an indexed text is the text; the index holds every
+        // text up to its up_to, so a matching message at or below up_to is a candidate through the
+        // index and one above it through the second branch; and a rowid from a newer index naming
+        // a message this snapshot lacks joins nothing. The list's page and count queries share one
+        // read transaction, so they see the same two snapshots.
+        return sql<boolean>`messages.rowid in (
+            select rowid from search.text_index(${trigrams})
+            union all
+            select unindexed.rowid from messages as unindexed
+            where unindexed.rowid > (select up_to from search.progress)
+          ) and ${exact}`;
       },
     },
   };

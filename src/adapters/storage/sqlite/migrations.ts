@@ -51,4 +51,16 @@ export const sqliteMigrations: Record<string, Migration> = {
                 end`.execute(db);
     },
   },
+  // The trigram index leaves the inserting transaction for a file of its own, kept by a worker thread
+  // (sqlite/text-index.js). The database gets an identity, so that file can tell whose rows it indexed.
+  // Idempotent: SQLite runs no migration in a transaction, so an interrupted one runs again whole.
+  "0004_text_index_moves_out": {
+    async up(db: Kysely<any>) {
+      await sql`drop trigger if exists messages_index_text`.execute(db);
+      await sql`drop table if exists messages_fts`.execute(db);
+      await sql`create table if not exists database_identity (database_id text not null)`.execute(db);
+      await sql`insert into database_identity (database_id)
+                select lower(hex(randomblob(16))) where not exists (select 1 from database_identity)`.execute(db);
+    },
+  },
 };

@@ -1,0 +1,74 @@
+// @ts-check
+// The text indexer's thread: brings the trigram index file up to date with the messages, off the thread that serves requests.
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import { parentPort, workerData } from "node:worker_threads";
+import BetterSqlite3 from "better-sqlite3";
+import { BATCH_ROWS, textIndexStep } from "./text-index.js";
+
+/** How often to look for new messages once the index has caught up. */
+const IDLE_MS = 100;
+/** A failed step (a locked or missing file, a full disk) is tried again after this long; the thread never gives up. */
+const RETRY_MS = 1_000;
+/**
+ * Page cache per connection. better-sqlite3's default is 16 MB; a step reads and writes a few
+ * hundred kilobytes, and the operating system caches the files anyway.
+ */
+const CACHE_KB = 1_024;
+
+/** @type {{ databasePath: string, indexPath: string }} */
+const { databasePath, indexPath } = workerData;
+const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+
+let stopping = false;
+let nap = new AbortController();
+port.on("message", (message) => {
+  if (message !== "stop") return;
+  stopping = true;
+  nap.abort();
+});
+
+/** @param {number} ms */
+const pause = async (ms) => {
+  nap = new AbortController();
+  await sleep(ms, undefined, { signal: nap.signal }).catch(() => undefined);
+};
+
+/** @type {BetterSqlite3.Database[]} */
+const connections = [];
+const closeAll = () => {
+  for (const connection of connections.splice(0)) connection.close();
+};
+
+/** Connections of the thread's own: reading the database in WAL never holds up its writer. */
+function open() {
+  const database = new BetterSqlite3(databasePath, { fileMustExist: true });
+  connections.push(database);
+  database.pragma("query_only = 1");
+  const index = new BetterSqlite3(indexPath, { fileMustExist: true });
+  connections.push(index);
+  database.pragma(`cache_size = ${-CACHE_KB}`);
+  index.pragma(`cache_size = ${-CACHE_KB}`);
+  // Another process's indexer may hold the index file's write lock for a step.
+  index.pragma("busy_timeout = 5000");
+  // A commit lost to a power cut takes its up_to with it: the index stays consistent, only behind.
+  index.pragma("synchronous = NORMAL");
+  return textIndexStep(database, index);
+}
+
+/** @type {(() => number) | undefined} */
+let step;
+while (!stopping) {
+  try {
+    step ??= open();
+    // A full batch means more may be waiting: go on, letting a stop message in between.
+    await (step() === BATCH_ROWS ? nextTurn() : pause(IDLE_MS));
+  } catch (error) {
+    // The message only: better-sqlite3's errors lose it when cloned across threads.
+    port.postMessage(error instanceof Error ? error.message : String(error));
+    step = undefined;
+    closeAll();
+    await pause(RETRY_MS);
+  }
+}
+closeAll();
+port.close();

@@ -1,0 +1,231 @@
+// SQLite's trigram index in its own file, kept by a worker thread: searches stay exact whether it is behind, caught up, or stale.
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
+import { attachTextIndex, fold, textIndexStep, trigramQueries } from "../../src/adapters/storage/sqlite/text-index.js";
+import type { Message } from "../../src/domain/message.js";
+import { aMessage } from "../support/messages.js";
+
+const everything = { limit: 100, offset: 0 };
+const SEARCHES = ["quokka", "QUOKKA", "okka", "kka", "ok", "οδοσ", "ΟΔΟΣ", "a qu", "absent"];
+
+/** Reads a file outside the service, to see what is really on disk. */
+const inspect = <T>(path: string, read: (db: BetterSqlite3.Database) => T): T => {
+  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+};
+const progress = (path: string) =>
+  inspect(`${path}-fts`, (db) => db.prepare("select up_to, database_id from progress").get() as { up_to: number; database_id: string });
+const identity = (path: string) => inspect(path, (db) => db.prepare("select database_id from database_identity").pluck().get());
+const lastRowid = (path: string) => inspect(path, (db) => db.prepare("select max(rowid) from messages").pluck().get() as number);
+const indexed = (path: string, trigram: string) =>
+  inspect(`${path}-fts`, (db) => db.prepare("select count(*) from text_index(?)").pluck().get(`"${trigram}"`));
+
+async function waitForIndex(path: string): Promise<void> {
+  const target = lastRowid(path);
+  for (const began = Date.now(); Date.now() - began < 10_000; await new Promise((r) => setTimeout(r, 25))) {
+    if (progress(path).up_to === target) return;
+  }
+  throw new Error(`the index did not reach rowid ${target}: ${JSON.stringify(progress(path))}`);
+}
+
+describe("sqlite text index", () => {
+  let dir: string;
+  const opened: Storage[] = [];
+  const open = async (path: string, indexText = true) => {
+    const storage = await openDatabase({ kind: "sqlite", path, indexText });
+    opened.push(storage);
+    return storage;
+  };
+  const insert = async (storage: Storage, messages: Message[]) => {
+    for (const m of messages) expect(await storage.messages.insertIfAbsent(m)).toBe(true);
+  };
+  /** What each search answers: ids in list order and the total. */
+  const answers = async (storage: Storage) => {
+    const result: Record<string, { ids: string[]; total: number }> = {};
+    for (const q of SEARCHES) {
+      const page = await storage.messages.list({ q }, everything);
+      result[q] = { ids: page.data.map((m) => m.message_id), total: page.total };
+    }
+    return result;
+  };
+  const texts = (prefix: string, list: Array<string | null>) =>
+    list.map((text, i) => aMessage({ message_id: `${prefix}${i}`, ts: `2025-01-15T10:00:${String(i).padStart(2, "0")}Z`, text }));
+  const FIXTURES = texts("m", ["Spotted a QUOKKA today", "quokka", "koala", null, "Quokkas: okay", "ΟΔΟΣ", "καλή οδοσ", "ok"]);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "lyftr-fts-"));
+  });
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("finds messages the index has not reached, and the same ones once it has", async () => {
+    const path = join(dir, "app.db");
+    const unindexed = await open(path, false);
+    await insert(unindexed, FIXTURES);
+    expect(progress(path).up_to).toBe(0);
+    const before = await answers(unindexed);
+    expect(before.quokka).toEqual({ ids: ["m0", "m1", "m4"], total: 3 });
+    expect(before["ΟΔΟΣ"]).toEqual({ ids: ["m5", "m6"], total: 2 });
+    expect(before.ok).toEqual({ ids: ["m0", "m1", "m4", "m7"], total: 4 });
+    await unindexed.close();
+
+    const indexing = await open(path);
+    await waitForIndex(path);
+    expect(indexed(path, "okk")).toBe(3); // in the index itself, not only counted as done
+    expect(await answers(indexing)).toEqual(before);
+    await indexing.close();
+
+    // Reopening the same database keeps what was indexed.
+    const again = await open(path, false);
+    expect(progress(path).up_to).toBe(FIXTURES.length);
+    expect(await answers(again)).toEqual(before);
+  });
+
+  it("answers from the index up to up_to and from the messages after it, in one search", async () => {
+    const path = join(dir, "app.db");
+    const storage = await open(path, false);
+    const many = Array.from({ length: 1_500 }, (_, i) =>
+      aMessage({ message_id: `n${String(i).padStart(4, "0")}`, text: [10, 999, 1_000, 1_400].includes(i) ? `zebra ${i}` : `note ${i}` }),
+    );
+    await insert(storage, many);
+    // One step, as the worker takes it: the first 1,000 rows indexed, the rest not.
+    const database = new BetterSqlite3(path);
+    const index = new BetterSqlite3(`${path}-fts`);
+    try {
+      expect(textIndexStep(database, index)()).toBe(1_000);
+    } finally {
+      index.close();
+      database.close();
+    }
+    expect(progress(path).up_to).toBe(1_000);
+    const page = await storage.messages.list({ q: "ZEBRA" }, everything);
+    expect(page).toMatchObject({ total: 4, data: ["n0010", "n0999", "n1000", "n1400"].map((message_id) => ({ message_id })) });
+  });
+
+  it("empties an index that belongs to another database", async () => {
+    const other = join(dir, "other.db");
+    const otherStorage = await open(other);
+    await insert(otherStorage, texts("o", ["first", "second", "third"]));
+    await waitForIndex(other);
+    await otherStorage.close();
+
+    const path = join(dir, "app.db");
+    const unindexed = await open(path, false);
+    await insert(unindexed, texts("a", ["apple", "banana", "cherry", "damson"]));
+    await unindexed.close();
+    // The other database's index, up to a rowid this database has too, under this one's name.
+    copyFileSync(`${other}-fts`, `${path}-fts`);
+    expect(progress(path).up_to).toBe(3);
+
+    const storage = await open(path, false);
+    expect(progress(path)).toEqual({ up_to: 0, database_id: identity(path) });
+    expect(indexed(path, "fir")).toBe(0);
+    expect((await storage.messages.list({ q: "banana" }, everything)).total).toBe(1);
+  });
+
+  it("empties the index of a database restored from an older copy", async () => {
+    const path = join(dir, "app.db");
+    const first = await open(path);
+    await insert(first, texts("early", ["one", "two", "three"]));
+    await first.close(); // the last connection folds the WAL into the file: it can be copied alone
+    copyFileSync(path, join(dir, "backup.db"));
+
+    const later = await open(path);
+    await insert(later, texts("late", ["four", "five"]));
+    await waitForIndex(path);
+    await later.close();
+    copyFileSync(join(dir, "backup.db"), path);
+
+    const restored = await open(path, false);
+    expect(progress(path).up_to).toBe(0);
+    // The rowids the index had given to "four" and "five" now belong to new messages.
+    await insert(restored, texts("new", ["sixty", "seventy"]));
+    expect((await restored.messages.list({ q: "seventy" }, everything)).data.map((m) => m.message_id)).toEqual(["new1"]);
+    expect((await restored.messages.list({ q: "five" }, everything)).total).toBe(0);
+  });
+
+  it("close() stops the worker: nothing is indexed after it", async () => {
+    const path = join(dir, "app.db");
+    const storage = await open(path);
+    await insert(storage, FIXTURES);
+    await waitForIndex(path);
+    await storage.close();
+
+    const writer = new BetterSqlite3(path);
+    try {
+      writer
+        .prepare("insert into messages (message_id, from_msisdn, to_msisdn, ts, ts_key, text, created_at) values ('late', '+1', '+2', 'x', 'x', 'quokka', 'x')")
+        .run();
+    } finally {
+      writer.close();
+    }
+    await new Promise((r) => setTimeout(r, 400)); // four of the worker's idle polls
+    expect(progress(path).up_to).toBe(FIXTURES.length);
+  });
+
+  it("reports a failed step and carries on once the cause is gone", async () => {
+    const path = join(dir, "app.db");
+    const errors: Error[] = [];
+    const storage = await openDatabase({ kind: "sqlite", path }, { onTextIndexError: (error) => errors.push(error) });
+    opened.push(storage);
+    await insert(storage, FIXTURES);
+    await waitForIndex(path);
+
+    const index = new BetterSqlite3(`${path}-fts`);
+    try {
+      index.exec("alter table progress rename to progress_away");
+      await insert(storage, texts("more", ["quokka later"]));
+      for (const began = Date.now(); errors.length === 0; await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() - began > 5_000) throw new Error("no failure reported");
+      }
+      expect(errors[0]?.message).toMatch(/progress/);
+      index.exec("alter table progress_away rename to progress");
+    } finally {
+      index.close();
+    }
+    await waitForIndex(path);
+    expect((await storage.messages.list({ q: "quokka" }, everything)).total).toBe(4);
+  });
+
+  it("asks the index for a needle's rare trigrams only", () => {
+    const connection = new BetterSqlite3(":memory:");
+    try {
+      attachTextIndex(connection, ":memory:");
+      const add = connection.prepare("insert into search.text_index (rowid, text) values (?, ?)");
+      for (let rowid = 1; rowid <= 600; rowid++) add.run(rowid, rowid === 300 ? "a fjord" : `order ${rowid}`);
+      const query = trigramQueries(connection);
+      expect(query("fjord")).toBe('"fjo" AND "jor"'); // not "ord", in every text
+      expect(query("order")).toBe('"ord" AND "rde" AND "der"'); // all alike: all of them
+      expect(query('a"b')).toBe('"a""b"');
+      expect(query("ab")).toBeNull();
+    } finally {
+      connection.close();
+    }
+  });
+
+  it("folds each character on its own, as the needle is folded, whatever surrounds it", () => {
+    const byCodePoint = (text: string) => Array.from(text, (c) => c.toLowerCase()).join("");
+    expect(fold("ΟΔΟΣ")).toBe("οδοσ"); // not the final ς a whole-string toLowerCase gives
+    // Every character between letters and after a space: where a context-dependent mapping would show.
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      const text = `Ab${c}cD ${c}`;
+      if (fold(text) !== byCodePoint(text)) expect.fail(`U+${cp.toString(16)} folds differently in context`);
+      // What lets SQLite's ASCII-only lower() answer first: a folded needle is its own fold.
+      if (fold(fold(c)) !== fold(c)) expect.fail(`U+${cp.toString(16)} folds to something that folds again`);
+    }
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("Σ", "σ", "ς", "A", "İ", " ", "'", "\u0307") }), (s) => fold(s) === byCodePoint(s)));
+  });
+});
