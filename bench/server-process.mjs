@@ -11,6 +11,12 @@ const SCRIPTS = {
   baseline: fileURLToPath(new URL("./baseline-server.mjs", import.meta.url)),
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/**
+ * The flags production runs the service with (Dockerfile CMD, npm start; a test keeps the three
+ * alike): a young generation of 2 × 8 MB instead of V8's 2 × 16 MB keeps peak RSS under load some
+ * 15 MB lower, for a few per cent of ingest throughput.
+ */
+export const APP_NODE_FLAGS = ["--max-semi-space-size=8"];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const freePort = () =>
@@ -60,7 +66,7 @@ export async function startServer(kind, { env, readyTimeoutMs = 60_000 }) {
   const port = await freePort();
   const started = performance.now();
   const child = trackChild(
-    spawn(process.execPath, [SCRIPTS[kind]], {
+    spawn(process.execPath, [...(kind === "app" ? APP_NODE_FLAGS : []), SCRIPTS[kind]], {
       cwd: ROOT,
       // Production-like and nothing inherited by accident (no DATABASE_URL or READ_API_TOKEN from the caller's shell).
       env: { PATH: process.env.PATH, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", ...env },

@@ -3,7 +3,6 @@ import { Migrator } from "kysely";
 import { StorageUnavailableError, type MessageRepository } from "../../application/ports.js";
 import type { OpenedDatabase } from "./dialect-features.js";
 import { createMessageRepository } from "./message-repository.js";
-import { openPostgres } from "./postgres/dialect.js";
 import { openSqlite } from "./sqlite/dialect.js";
 
 export type DatabaseLocation =
@@ -96,6 +95,8 @@ export async function openDatabase(location: DatabaseLocation, events: StorageEv
   }
 
   // A database server may be away at start-up: serve 503s and keep trying rather than exit.
+  // Loaded only when asked for: pg adds some 7 MB to a process that serves SQLite.
+  const { openPostgres } = await import("./postgres/dialect.js");
   const opened = openPostgres({
     url: location.url,
     poolSize: location.poolSize ?? DEFAULT_POOL_SIZE,
