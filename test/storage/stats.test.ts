@@ -1,6 +1,7 @@
 // The repository's stats, run against every database in DATABASES.
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/domain/message.js";
+import { openDatabase } from "../../src/adapters/storage/database.js";
 import { DATABASES } from "../support/databases.js";
 import { aMessage } from "../support/messages.js";
 import { useFreshStorage } from "./fresh-storage.js";
@@ -120,6 +121,41 @@ describe.each(DATABASES)("message stats on $name", (database) => {
     expect(await repo().stats(10)).toMatchObject({
       first_message_ts: "2025-01-15T10:00:00.000Z",
       last_message_ts: "2025-03-01T23:59:59.9990Z",
+    });
+  });
+  describe("never stale between calls", () => {
+    it("counts a message stored through this repository right after the same stats were asked for", async () => {
+      await fresh.insertAll([aMessage({ from: "+111", ts: T("10:00:00") })]);
+      expect(await repo().stats(10)).toMatchObject({ total_messages: 1 });
+      expect(await repo().stats(10)).toMatchObject({ total_messages: 1 });
+      await fresh.insertAll([aMessage({ from: "+222", ts: T("11:00:00") })]);
+      expect(await repo().stats(10)).toMatchObject({ total_messages: 2, unique_senders: 2, last_message_ts: T("11:00:00") });
+    });
+
+    it("counts a message another connection stored (another process, say)", async () => {
+      await fresh.insertAll([aMessage({ from: "+111", ts: T("10:00:00") })]);
+      expect(await repo().stats(10)).toMatchObject({ total_messages: 1 });
+      const other = await openDatabase(fresh.location);
+      try {
+        expect(await other.messages.insertIfAbsent(aMessage({ from: "+333", ts: T("09:00:00") }))).toBe(true);
+      } finally {
+        await other.close();
+      }
+      expect(await repo().stats(10)).toMatchObject({ total_messages: 2, unique_senders: 2, first_message_ts: T("09:00:00") });
+    });
+
+    it("answers the same after a duplicate, which changes nothing", async () => {
+      const message = aMessage({ from: "+111", ts: T("10:00:00") });
+      await fresh.insertAll([message]);
+      const before = await repo().stats(10);
+      expect(await repo().insertIfAbsent(message)).toBe(false);
+      expect(await repo().stats(10)).toEqual(before);
+    });
+
+    it("answers a different number of top senders when asked for one", async () => {
+      await fresh.insertAll([aMessage({ from: "+111" }), aMessage({ from: "+222" })]);
+      expect((await repo().stats(10)).top_senders).toHaveLength(2);
+      expect((await repo().stats(1)).top_senders).toHaveLength(1);
     });
   });
 });

@@ -7,6 +7,12 @@ export interface DialectFeatures {
   textContains(column: "text", needle: string): Expression<SqlBool>;
   /** How many inserts may share one transaction (group commit); 1 commits each on its own. */
   maxWriteBatch: number;
+  /**
+   * A value that changes whenever anything is committed to the messages, by this process or any
+   * other; absent where the database cannot tell cheaply. Equal values mean unchanged data, so an
+   * answer computed after reading one stays exact for as long as it is read again.
+   */
+  changeStamp?: () => string;
 }
 
 export interface OpenedDatabase {

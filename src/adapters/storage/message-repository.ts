@@ -22,6 +22,12 @@ const toMessage = (row: Pick<MessageRow, "message_id" | "from_msisdn" | "to_msis
   text: row.text,
 });
 
+const deepFreeze = (stats: MessageStats): MessageStats => {
+  for (const sender of stats.top_senders) Object.freeze(sender);
+  Object.freeze(stats.top_senders);
+  return Object.freeze(stats);
+};
+
 /** Any failure of the store surfaces as StorageUnavailableError, so a caller never mistakes it for a bug of its own. */
 const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
@@ -82,6 +88,44 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     return rows.map((row) => firstOf.get(row.message_id) === row && createdIds.has(row.message_id));
   });
 
+  /** The stats from one snapshot. */
+  const computeStats = (topSenders: number): Promise<MessageStats> =>
+    db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
+      const totals = await trx
+        .selectFrom("sender_counts")
+        .select((eb) => [eb.fn.sum<number | string | null>("count").as("messages"), eb.fn.countAll().as("senders")])
+        .executeTakeFirstOrThrow();
+      const top = await trx
+        .selectFrom("sender_counts")
+        .select(["from_msisdn", "count"])
+        .orderBy("count", "desc")
+        .orderBy("from_msisdn")
+        .limit(topSenders)
+        .execute();
+      const edge = (direction: "asc" | "desc") =>
+        trx
+          .selectFrom("messages")
+          .select("ts")
+          .orderBy("ts_key", direction)
+          .orderBy("message_id", direction)
+          .limit(1)
+          .executeTakeFirst();
+      const [first, last] = [await edge("asc"), await edge("desc")];
+      return {
+        total_messages: Number(totals.messages ?? 0),
+        unique_senders: Number(totals.senders),
+        top_senders: top.map((row) => ({ from: row.from_msisdn, count: Number(row.count) })),
+        first_message_ts: first?.ts ?? null,
+        last_message_ts: last?.ts ?? null,
+      };
+    });
+
+  /**
+   * The last stats and the change stamp read before computing them. Between two commits every
+   * caller gets the same answer, and a dashboard polling /stats then costs no queries at all.
+   */
+  let lastStats: { stamp: string; topSenders: number; stats: MessageStats } | undefined;
+
   return {
     insertIfAbsent: (message) => {
       const ts_key = timestampKey(message.ts);
@@ -107,37 +151,15 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
       ),
 
     stats: (topSenders: number): Promise<MessageStats> =>
-      guarded(() =>
-        db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
-          const totals = await trx
-            .selectFrom("sender_counts")
-            .select((eb) => [eb.fn.sum<number | string | null>("count").as("messages"), eb.fn.countAll().as("senders")])
-            .executeTakeFirstOrThrow();
-          const top = await trx
-            .selectFrom("sender_counts")
-            .select(["from_msisdn", "count"])
-            .orderBy("count", "desc")
-            .orderBy("from_msisdn")
-            .limit(topSenders)
-            .execute();
-          const edge = (direction: "asc" | "desc") =>
-            trx
-              .selectFrom("messages")
-              .select("ts")
-              .orderBy("ts_key", direction)
-              .orderBy("message_id", direction)
-              .limit(1)
-              .executeTakeFirst();
-          const [first, last] = [await edge("asc"), await edge("desc")];
-          return {
-            total_messages: Number(totals.messages ?? 0),
-            unique_senders: Number(totals.senders),
-            top_senders: top.map((row) => ({ from: row.from_msisdn, count: Number(row.count) })),
-            first_message_ts: first?.ts ?? null,
-            last_message_ts: last?.ts ?? null,
-          };
-        }),
-      ),
+      guarded(async () => {
+        // Read before computing: a commit in between changes the stamp, so the answer is never kept past it.
+        const stamp = features.changeStamp?.();
+        if (stamp !== undefined && lastStats?.stamp === stamp && lastStats.topSenders === topSenders) return lastStats.stats;
+        const stats = await computeStats(topSenders);
+        // Frozen: every caller until the next commit shares this object.
+        if (stamp !== undefined) lastStats = { stamp, topSenders, stats: deepFreeze(stats) };
+        return stats;
+      }),
 
     ping: () =>
       guarded(async () => {

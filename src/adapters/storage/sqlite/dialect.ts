@@ -35,6 +35,9 @@ export function openSqlite(path: string): OpenedSqlite {
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? fold(value) : null,
   );
+  // data_version moves when another connection (another process) commits; total_changes when this one does.
+  const dataVersion = connection.prepare("pragma main.data_version").pluck();
+  const ownChanges = connection.prepare("select total_changes()").pluck();
   const indexPath = inMemory ? ":memory:" : `${path}-fts`;
   attachTextIndex(connection, indexPath);
   const trigramQuery = trigramQueries(connection);
@@ -49,6 +52,7 @@ export function openSqlite(path: string): OpenedSqlite {
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
+      changeStamp: () => `${dataVersion.get()}:${ownChanges.get()}`,
       textContains: (column, needle) => {
         const folded = fold(needle);
         // SQLite's lower() folds ASCII only, and every character of a folded needle folds to itself:
