@@ -32,6 +32,9 @@ export function openSqlite(path: string): OpenedSqlite {
   connection.pragma("journal_mode = WAL");
   connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
+  // The background thread (background-worker.js) checkpoints the WAL as it grows; this thread does
+  // only past 10,000 pages (40 MB), should that thread not be running.
+  connection.pragma("wal_autocheckpoint = 10000");
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? fold(value) : null,
   );

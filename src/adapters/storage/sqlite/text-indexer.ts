@@ -1,4 +1,4 @@
-// Runs the text index worker thread: started once the schema is current, started again if it dies, stopped on close.
+// Runs the database's background thread (text index, WAL checkpoints): started once the schema is current, started again if it dies, stopped on close.
 import { Worker } from "node:worker_threads";
 
 export interface TextIndexer {
@@ -24,7 +24,7 @@ export function startTextIndexer(
 
   const start = () => {
     // From src/ (tests) or dist/ alike: the worker is plain JavaScript beside this module.
-    const worker = new Worker(new URL("./text-index-worker.js", import.meta.url), {
+    const worker = new Worker(new URL("./background-worker.js", import.meta.url), {
       workerData: paths,
       resourceLimits: RESOURCE_LIMITS,
       // Not the process's own flags: some (--input-type, say) make a worker fail at start.

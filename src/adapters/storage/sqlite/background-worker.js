@@ -1,5 +1,5 @@
 // @ts-check
-// The text indexer's thread: brings the trigram index file up to date with the messages, off the thread that serves requests.
+// The database's background thread: brings the trigram index up to date and checkpoints the WAL, off the thread that serves requests.
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
@@ -52,7 +52,16 @@ function open() {
   index.pragma("busy_timeout = 5000");
   // A commit lost to a power cut takes its up_to with it: the index stays consistent, only behind.
   index.pragma("synchronous = NORMAL");
-  return textIndexStep(database, index);
+  const indexStep = textIndexStep(database, index);
+  // PASSIVE: copies what no reader still needs, never waits for or blocks the writer.
+  const checkpoint = database.prepare("pragma wal_checkpoint(PASSIVE)");
+  return () => {
+    const read = indexStep();
+    // Copying the WAL back into the database file took the serving thread 5-20 ms every
+    // thousand pages under load; here it costs nobody a request (see dialect.ts).
+    checkpoint.get();
+    return read;
+  };
 }
 
 /** @type {(() => number) | undefined} */

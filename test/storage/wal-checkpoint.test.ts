@@ -1,0 +1,52 @@
+// SQLite's WAL is copied back into the database file by the background thread, not by the thread serving requests.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/adapters/storage/database.js";
+import { aMessage } from "../support/messages.js";
+
+const sizeOf = (path: string) => statSync(path).size;
+
+/** About 6 MB of messages: far below the serving connection's own checkpoint threshold (10,000 pages, 40 MB). */
+const storeSixMegabytes = async (insert: (m: ReturnType<typeof aMessage>) => Promise<boolean>) => {
+  for (let batch = 0; batch < 30; batch++) {
+    const messages = Array.from({ length: 100 }, () => aMessage({ text: "x".repeat(2_000) }));
+    expect(await Promise.all(messages.map(insert))).toEqual(messages.map(() => true));
+  }
+};
+
+describe("sqlite WAL checkpoints", () => {
+  let dir: string;
+  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), "lyftr-wal-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("are taken in the background while the service runs", async () => {
+    const path = join(dir, "app.db");
+    const storage = await openDatabase({ kind: "sqlite", path });
+    try {
+      const before = sizeOf(path);
+      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(m));
+      // The rows reach the database file only through a checkpoint.
+      const began = Date.now();
+      while (sizeOf(path) - before < 5_000_000 && Date.now() - began < 10_000) await new Promise((r) => setTimeout(r, 50));
+      expect(sizeOf(path) - before).toBeGreaterThan(5_000_000);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("are not taken by the serving connection below its threshold (so the test above shows the background's)", async () => {
+    const path = join(dir, "app.db");
+    const storage = await openDatabase({ kind: "sqlite", path, indexText: false });
+    try {
+      const before = sizeOf(path);
+      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(m));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sizeOf(path) - before).toBeLessThan(1_000_000);
+      expect(sizeOf(`${path}-wal`)).toBeGreaterThan(5_000_000);
+    } finally {
+      await storage.close();
+    }
+  });
+});
