@@ -80,7 +80,8 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     for (const row of rows) if (!firstOf.has(row.message_id)) firstOf.set(row.message_id, row);
     const created = await db
       .insertInto("messages")
-      .values([...firstOf.values()])
+      // In id order: two batches holding ids the other wants would otherwise deadlock (PostgreSQL).
+      .values([...firstOf.values()].sort((a, b) => (a.message_id < b.message_id ? -1 : 1)))
       .onConflict((oc) => oc.column("message_id").doNothing())
       .returning("message_id")
       .execute();

@@ -68,4 +68,25 @@ export const postgresMigrations: Record<string, Migration> = {
                 end $$`.execute(db);
     },
   },
+  // Per-sender counts from one statement-level trigger instead of one per row: an insert of many
+  // messages first takes its message ids, then the senders' rows once each, in sender order. Every
+  // transaction taking both kinds of lock in one order is what lets batches commit in parallel
+  // (from several instances too) without deadlocks. Any insert, old code's single rows included,
+  // keeps the counts, so instances of both versions can run side by side during an upgrade.
+  "0004_sender_counts_per_statement": {
+    async up(db: Kysely<any>) {
+      await sql`create function lyftr_count_senders() returns trigger language plpgsql as $$
+                begin
+                  insert into sender_counts (from_msisdn, count)
+                  select from_msisdn, count(*) from inserted group by from_msisdn order by from_msisdn
+                  on conflict (from_msisdn) do update set count = sender_counts.count + excluded.count;
+                  return null;
+                end $$`.execute(db);
+      await sql`drop trigger messages_count_sender on messages`.execute(db);
+      await sql`create trigger messages_count_senders after insert on messages
+                referencing new table as inserted
+                for each statement execute function lyftr_count_senders()`.execute(db);
+      await sql`drop function lyftr_count_sender()`.execute(db);
+    },
+  },
 };
