@@ -15,7 +15,6 @@ export function requestLog(logger: RequestLogger): Step {
     const started = process.hrtime.bigint();
     const offered = req.headers["x-request-id"];
     const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
-    res.locals.requestId = id;
     res.setHeader("X-Request-Id", id);
     res.on("finish", () => {
       const route = routeOf(req);

@@ -7,8 +7,9 @@ import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
-/** Every route but POST /webhook, which webhook-endpoint.ts serves on a path of its own (see app.ts). */
-export const { ingestMessage: _webhook, ...expressRoutes } = contract;
+/** Every route but POST /webhook, whose handler (webhook-endpoint.ts) app.ts mounts itself: in express and on a short path. */
+const { ingestMessage: _webhook, ...servedByExpress } = contract;
+export const expressRoutes = servedByExpress;
 
 export interface RouteOptions {
   readGate: ReadGate;

@@ -38,12 +38,19 @@ const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
 };
 
 export function createMessageRepository(db: Kysely<Database>, features: DialectFeatures): MessageRepository {
-  const filtered = <O>(query: SelectQueryBuilder<Database, "messages", O>, filter: MessageFilter) => {
-    let q = query;
-    if (filter.from !== undefined) q = q.where("from_msisdn", "=", filter.from);
-    if (filter.sinceKey !== undefined) q = q.where("ts_key", ">=", filter.sinceKey);
-    if (filter.q !== undefined) q = q.where(features.textContains("text", filter.q));
-    return q;
+  /**
+   * The filter as a function that narrows a query. Built once per list: the page and the count
+   * share it, and the text condition may cost queries of its own to work out (SQLite's trigram probes).
+   */
+  const matching = (filter: MessageFilter) => {
+    const text = filter.q === undefined ? undefined : features.textContains("text", filter.q);
+    return <O>(query: SelectQueryBuilder<Database, "messages", O>) => {
+      let q = query;
+      if (filter.from !== undefined) q = q.where("from_msisdn", "=", filter.from);
+      if (filter.sinceKey !== undefined) q = q.where("ts_key", ">=", filter.sinceKey);
+      if (text !== undefined) q = q.where(text);
+      return q;
+    };
   };
 
   /** Rows strictly after a position in the list order; the (ts_key, message_id) index serves it. */
@@ -56,7 +63,11 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
    * How many messages match. Without a time or text filter the per-sender counts answer in a
    * row or two; otherwise the matching rows are counted.
    */
-  const countMatching = async (trx: Kysely<Database>, filter: MessageFilter): Promise<number> => {
+  const countMatching = async (
+    trx: Kysely<Database>,
+    filter: MessageFilter,
+    filtered: ReturnType<typeof matching>,
+  ): Promise<number> => {
     if (filter.sinceKey === undefined && filter.q === undefined) {
       let counts = trx.selectFrom("sender_counts");
       if (filter.from !== undefined) counts = counts.where("from_msisdn", "=", filter.from);
@@ -65,7 +76,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
         .executeTakeFirstOrThrow();
       return Number(total ?? 0);
     }
-    const { total } = await filtered(trx.selectFrom("messages"), filter)
+    const { total } = await filtered(trx.selectFrom("messages"))
       .select((eb) => eb.fn.countAll().as("total"))
       .executeTakeFirstOrThrow();
     return Number(total);
@@ -140,14 +151,15 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
       guarded(() =>
         // One snapshot for both queries, so `total` and `data` agree.
         db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
-          const rows = await after(filtered(trx.selectFrom("messages"), filter), page.after)
+          const filtered = matching(filter);
+          const rows = await after(filtered(trx.selectFrom("messages")), page.after)
             .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text"])
             .orderBy("ts_key")
             .orderBy("message_id")
             .limit(page.limit)
             .offset(page.offset)
             .execute();
-          return { data: rows.map(toMessage), total: await countMatching(trx, filter) };
+          return { data: rows.map(toMessage), total: await countMatching(trx, filter, filtered) };
         }),
       ),
 
