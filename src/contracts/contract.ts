@@ -92,7 +92,9 @@ export const contract = c.router(
         200: answer(Stats, "Statistics over all stored messages.", {
           total_messages: 1,
           unique_senders: 1,
+          senders_count: 1,
           top_senders: [{ from: "+919876543210", count: 1 }],
+          messages_per_sender: [{ from: "+919876543210", count: 1 }],
           first_message_ts: "2025-01-15T10:00:00Z",
           last_message_ts: "2025-01-15T10:00:00Z",
         }),

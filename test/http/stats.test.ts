@@ -23,7 +23,9 @@ describe("GET /stats on an empty database", () => {
     expect(await res.json()).toEqual({
       total_messages: 0,
       unique_senders: 0,
+      senders_count: 0,
       top_senders: [],
+      messages_per_sender: [],
       first_message_ts: null,
       last_message_ts: null,
     });
@@ -79,6 +81,14 @@ describe("GET /stats with data", () => {
     expect(body.unique_senders).toBe(12);
   });
 
+  it("serves the original assignment's names with the same values, as the raw JSON of the real server", async () => {
+    const body = (await (await fetch(`${server.baseUrl}/stats`)).json()) as Record<string, unknown>;
+    expect(body.senders_count).toBe(12);
+    expect(body.senders_count).toBe(body.unique_senders);
+    expect(body.messages_per_sender).toEqual(body.top_senders);
+    expect((body.messages_per_sender as unknown[]).length).toBe(10);
+  });
+
   it("lists at most ten senders, count descending, ties by from ascending", async () => {
     const body = await stats(server);
     expect(body.top_senders).toEqual([
@@ -118,7 +128,12 @@ describe("GET /stats with repeated deliveries", () => {
     expect(await stats(server)).toEqual({
       total_messages: 2,
       unique_senders: 2,
+      senders_count: 2,
       top_senders: [
+        { from: "+14155550100", count: 1 },
+        { from: "+919876543210", count: 1 },
+      ],
+      messages_per_sender: [
         { from: "+14155550100", count: 1 },
         { from: "+919876543210", count: 1 },
       ],
