@@ -20,8 +20,9 @@ const contentType = fc.oneof(
   headerValue,
   fc.constant(undefined),
 );
-/** What the spec calls JSON: `application/json`, any case, parameters allowed. */
-const isJsonType = (type: string | undefined) => type?.split(";")[0]!.trim().toLowerCase() === "application/json";
+/** What the spec calls JSON: `application/json`, any case, parameters allowed; no type (or an empty one) is read as JSON. */
+const isJsonType = (type: string | undefined) =>
+  type === undefined || type.trim() === "" || type.split(";")[0]!.trim().toLowerCase() === "application/json";
 
 const encoding = fc.oneof(
   { weight: 8, arbitrary: fc.constant(undefined) },
@@ -76,13 +77,12 @@ interface Sample {
   signature: { name: string; valid: boolean; sign: Signer };
 }
 
-/** SPEC.md's order: size, then type (a Content-Encoding is refused as a type is), then signature, then validation. */
+/** The spec's order: size, then signature, then type (a Content-Encoding is refused as a type is), then validation. */
 function expectedStatuses(s: Sample): number[] {
-  const tooLarge = s.body.length > LIMIT;
-  const encoded = s.encoding !== undefined && s.encoding.toLowerCase() !== "identity";
-  if (tooLarge || encoded) return [...(tooLarge ? [413] : []), ...(encoded ? [415] : [])];
-  if (!isJsonType(s.contentType)) return [415];
+  if (s.body.length > LIMIT) return [413];
   if (!s.signature.valid) return [401];
+  const encoded = s.encoding !== undefined && s.encoding.toLowerCase() !== "identity";
+  if (encoded || !isJsonType(s.contentType)) return [415];
   return expectedMessage(s.body) ? [200] : [422];
 }
 

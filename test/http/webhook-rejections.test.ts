@@ -1,4 +1,4 @@
-// POST /webhook gates that come before the signature, in order: no secret 503, too large 413, not JSON 415.
+// POST /webhook gates around the signature, in order: no secret 503, too large 413, then (after the 401) not JSON 415.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { aMessage, signBody } from "../support/messages.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
@@ -146,14 +146,41 @@ describe("content type", () => {
     },
   );
 
-  it("refuses a correctly signed body with no Content-Type with 415", async () => {
-    const body = json(aMessage());
-    const send = () => rawPost(server.baseUrl, Buffer.from(body), { "x-signature": signBody(SECRET, body) });
-    await expectRefused(server, send, 415);
+  it.each([
+    ["no Content-Type header", {}],
+    ["an empty Content-Type header", { "content-type": "" }],
+  ])("reads a correctly signed body with %s as JSON and stores it", async (_name, type: Record<string, string>) => {
+    const m = aMessage();
+    const body = json(m);
+    const res = await rawPost(server.baseUrl, Buffer.from(body), { "x-signature": signBody(SECRET, body), ...type });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await stored(server, m.message_id)).toEqual(m);
   });
 
-  it("checks content type before the signature: unsigned text/plain is 415, not 401", async () => {
-    await expectRefused(server, () => rawPost(server.baseUrl, json(aMessage()), { "content-type": "text/plain" }), 415);
+  it("answers 422 to a correctly signed non-JSON body without Content-Type", async () => {
+    const body = "not json";
+    const send = () => rawPost(server.baseUrl, Buffer.from(body), { "x-signature": signBody(SECRET, body) });
+    await expectRefused(server, send, 422);
+  });
+
+  it.each(["text/plain", "application/x-www-form-urlencoded", "application/vnd.api+json", "application/json-patch+json"])(
+    "checks the signature before the content type: unsigned %s is 401, not 415",
+    async (type) => {
+      await expectRefused(server, () => rawPost(server.baseUrl, json(aMessage()), { "content-type": type }), 401);
+    },
+  );
+
+  it("checks the signature before the content type: wrongly signed text/plain is 401", async () => {
+    const body = json(aMessage());
+    const headers = { ...signedJson(body, "some-other-secret"), "content-type": "text/plain" };
+    await expectRefused(server, () => rawPost(server.baseUrl, body, headers), 401);
+  });
+
+  it("checks the signature before the content encoding: unsigned gzip is 401, signed gzip is 415", async () => {
+    const body = json(aMessage());
+    const gzip = { "content-encoding": "gzip" };
+    await expectRefused(server, () => rawPost(server.baseUrl, body, { "content-type": "application/json", ...gzip }), 401);
+    await expectRefused(server, () => rawPost(server.baseUrl, body, { ...signedJson(body), ...gzip }), 415);
   });
 
   it.each(["application/json; charset=utf-8", "Application/JSON"])("accepts %s", async (type) => {
@@ -164,8 +191,8 @@ describe("content type", () => {
     expect(await stored(server, m.message_id)).toEqual(m);
   });
 
-  it("refuses an unsigned one-byte body without Content-Type with 415 (not 401)", async () => {
-    await expectRefused(server, () => rawPost(server.baseUrl, Buffer.from("x"), {}), 415);
+  it("refuses an unsigned one-byte body without Content-Type with 401", async () => {
+    await expectRefused(server, () => rawPost(server.baseUrl, Buffer.from("x"), {}), 401);
   });
 });
 

@@ -1,4 +1,4 @@
-// The gate before POST /webhook's handler: secret, size, type, signature on the raw bytes, then JSON.
+// The gate before POST /webhook's handler: secret, size, signature on the raw bytes, type, then JSON.
 import type { IncomingMessage } from "node:http";
 import { verifyHex, verifyStandard, type SigningKey } from "../../contracts/signature.js";
 import { sendError, sendJson, validationBody } from "./errors.js";
@@ -18,6 +18,8 @@ export interface WebhookGateOptions {
 export type WebhookGate = (req: IncomingMessage, res: Reply, onJson: (json: unknown) => void) => void;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+/** Many HTTP clients send bytes without a Content-Type; only an explicit other type is refused. */
+const isJsonType = (type: string | undefined) => type === undefined || type.trim() === "" || JSON_TYPE.test(type);
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(",") : value);
 
@@ -46,11 +48,13 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
     }
     // Any content type, read before it is judged: a body over the limit is a 413 whatever it claims to be.
     readRawBody(req, res, maxBodyBytes, (body) => {
-      if (!JSON_TYPE.test(req.headers["content-type"] ?? "")) {
-        return sendError(res, 415, "Content-Type must be application/json");
-      }
+      // The signature first: an unsigned request learns nothing about what else would be accepted.
       const fault = signatureFault(req, body);
       if (fault !== null) return sendError(res, 401, fault);
+      // Inflating would change the bytes the sender signed.
+      const encoding = req.headers["content-encoding"]?.trim().toLowerCase() || "identity";
+      if (encoding !== "identity") return sendError(res, 415, "unsupported content encoding");
+      if (!isJsonType(req.headers["content-type"])) return sendError(res, 415, "Content-Type must be application/json");
       let json: unknown;
       try {
         json = JSON.parse(utf8.decode(body));
