@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   }
   const logger = pino({
     level: config.logLevel,
-    timestamp: pino.stdTimeFunctions.isoTime,
+    // `ts`, the original assignment's key, rather than pino's `time`: ISO-8601 UTC.
+    timestamp: () => `,"ts":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
   });
 

@@ -11,14 +11,14 @@ describe("request log", () => {
   afterAll(() => server.close());
   const lastLine = () => server.requestLines.at(-1) as Record<string, unknown>;
 
-  it("writes one line per request with id, method, route, status and latency", async () => {
+  it("writes one line per request with id, method, path (without the query), status and latency", async () => {
     const before = server.requestLines.length;
     const res = await fetch(`${server.baseUrl}/messages?limit=2&q=secret-words`);
     expect(server.requestLines.length).toBe(before + 1);
     expect(lastLine()).toEqual({
       request_id: res.headers.get("x-request-id"),
       method: "GET",
-      route: "/messages",
+      path: "/messages",
       status: 200,
       latency_ms: expect.any(Number),
     });
@@ -37,7 +37,7 @@ describe("request log", () => {
   it("adds message_id, dup and result for webhooks, and never the text, signature or secret", async () => {
     const message = aMessage({ text: "a private note" });
     await server.client.ingestMessage({ body: message });
-    expect(lastLine()).toMatchObject({ route: "/webhook", status: 200, message_id: message.message_id, dup: false, result: "created" });
+    expect(lastLine()).toMatchObject({ path: "/webhook", status: 200, message_id: message.message_id, dup: false, result: "created" });
     await server.client.ingestMessage({ body: message });
     expect(lastLine()).toMatchObject({ message_id: message.message_id, dup: true, result: "duplicate" });
     const raw = JSON.stringify(aMessage({ text: "another private note" }));
@@ -51,6 +51,15 @@ describe("request log", () => {
   it("logs error answers too, with their request id in the response", async () => {
     const res = await fetch(`${server.baseUrl}/nowhere`);
     expect(res.status).toBe(404);
-    expect(lastLine()).toMatchObject({ route: "unmatched", status: 404, request_id: res.headers.get("x-request-id") });
+    expect(lastLine()).toMatchObject({ path: "/nowhere", status: 404, request_id: res.headers.get("x-request-id") });
+  });
+
+  it("logs the path as requested, not a route pattern, and never its query", async () => {
+    await (await fetch(`${server.baseUrl}/docs/swagger-ui.css?v=secret-words`)).arrayBuffer();
+    expect(lastLine()).toMatchObject({ method: "GET", path: "/docs/swagger-ui.css", status: 200 });
+    await fetch(`${server.baseUrl}/Messages/?q=secret-words`);
+    expect(lastLine()).toMatchObject({ path: "/Messages/", status: 200 });
+    expect(lastLine()).not.toHaveProperty("route");
+    expect(JSON.stringify(server.requestLines)).not.toContain("secret-words");
   });
 });

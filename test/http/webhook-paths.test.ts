@@ -63,8 +63,8 @@ describe("POST /webhook by the short path and through express", () => {
       return rest;
     });
     expect(lines).toEqual([
-      { method: "POST", route: "/webhook", status: 200, message_id: JSON.parse(body).message_id, dup: false, result: "created" },
-      { method: "POST", route: "/webhook", status: 200, message_id: JSON.parse(body).message_id, dup: true, result: "duplicate" },
+      { method: "POST", path: "/webhook", status: 200, message_id: JSON.parse(body).message_id, dup: false, result: "created" },
+      { method: "POST", path: "/webhook", status: 200, message_id: JSON.parse(body).message_id, dup: true, result: "duplicate" },
     ]);
   });
 

@@ -13,6 +13,10 @@ const USABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestLog(logger: RequestLogger): Step {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    // As sent, without the query (which may hold search words); read now, before a mounted router rewrites req.url.
+    const url = req.url ?? "";
+    const queryAt = url.indexOf("?");
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const offered = req.headers["x-request-id"];
     const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
     res.setHeader("X-Request-Id", id);
@@ -21,7 +25,7 @@ export function requestLog(logger: RequestLogger): Step {
       const fields: Record<string, unknown> = {
         request_id: id,
         method: req.method,
-        route,
+        path,
         status: res.statusCode,
         latency_ms: Number(process.hrtime.bigint() - started) / 1e6,
       };
