@@ -67,6 +67,25 @@ describe("metrics", () => {
     expect(await sample(server, 'http_request_duration_seconds_bucket{le="+Inf",path="/stats"}')).toBe(before + 2);
   });
 
+  it("keeps the original assignment's request_latency_ms histogram, in milliseconds, with buckets at 100 and 500", async () => {
+    const text = async () => (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(await text()).toMatch(/^# TYPE request_latency_ms histogram$/m);
+    const before = await sample(server, "request_latency_ms_count");
+    await fetch(`${server.baseUrl}/stats`);
+    await server.client.ingestMessage({ body: aMessage() });
+    // The scrape itself is timed once it has been sent, so it counts in the next one.
+    const after = await sample(server, "request_latency_ms_count");
+    expect(after).toBeGreaterThanOrEqual(before + 2);
+    expect(after).toBeLessThanOrEqual(before + 3);
+    const buckets = [...(await text()).matchAll(/^request_latency_ms_bucket\{le="([^"]+)"\} (\d+)$/gm)];
+    expect(buckets.map((b) => b[1])).toEqual(expect.arrayContaining(["100", "500", "+Inf"]));
+    // Milliseconds, not seconds: local requests are well under 100 ms, so they sit in the 100 bucket already.
+    const le100 = Number(buckets.find((b) => b[1] === "100")![2]);
+    expect(le100).toBeGreaterThanOrEqual(before + 2);
+    const sum = await sample(server, "request_latency_ms_sum");
+    expect(sum / (await sample(server, "request_latency_ms_count"))).toBeGreaterThan(0.01);
+  });
+
   it("counts a webhook refused for want of a secret apart from a database outage", async () => {
     const bare = await startServer({ secrets: "" });
     try {
