@@ -39,10 +39,10 @@ const fromEnvironment = (value: string | undefined, name: string) =>
 
 describe("docker-compose.yml (SQLite)", () => {
   const file = compose("docker-compose.yml");
-  const app = file.services.app!;
+  const app = file.services.api!;
 
-  it("has exactly the app service, built from this directory", () => {
-    expect(Object.keys(file.services)).toEqual(["app"]);
+  it("has exactly the api service (the name `make logs` follows), built from this directory", () => {
+    expect(Object.keys(file.services)).toEqual(["api"]);
     expect(app.build).toBeDefined();
   });
 
@@ -74,7 +74,7 @@ describe("docker-compose.postgres.yml (scale-out)", () => {
   });
 
   it("runs two app instances, each waiting for postgres to be healthy", () => {
-    expect(apps.map(([name]) => name).sort()).toEqual(["app-1", "app-2"]);
+    expect(apps.map(([name]) => name).sort()).toEqual(["api", "api-2"]);
     for (const [name, s] of apps) {
       expect(s.build, name).toBeDefined();
       expect(s.depends_on, name).toEqual({ postgres: { condition: "service_healthy" } });
@@ -167,6 +167,31 @@ describe("Dockerfile", () => {
   it("npm start runs the service with the same flags", () => {
     const start = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.start ?? "";
     expect(start).toContain(["node", ...APP_NODE_FLAGS, "dist/main.js"].join(" "));
+  });
+});
+
+describe("Makefile (the original assignment's operator commands)", () => {
+  const targets = new Map(
+    [...read("Makefile").matchAll(/^([a-z]+):\n\t(.+)$/gm)].map((m) => [m[1]!, m[2]!.replace("$(COMPOSE)", "docker compose")]),
+  );
+  const defaultCompose = /^COMPOSE \?= (.+)$/m.exec(read("Makefile"))?.[1];
+
+  it("drives docker compose by default", () => {
+    expect(defaultCompose).toBe("docker compose");
+  });
+
+  it.each([
+    ["up", "docker compose up -d --build"],
+    ["down", "docker compose down -v"],
+    ["logs", "docker compose logs -f api"],
+  ])("make %s runs `%s`", (target, command) => {
+    expect(targets.get(target)).toBe(command);
+  });
+
+  it("make test runs the README's test command", () => {
+    const quickstart = /^## Quickstart\n([\s\S]*?)(?=^## )/m.exec(read("README.md"))?.[1] ?? "";
+    expect(quickstart).toContain(targets.get("test"));
+    expect(quickstart).toMatch(/\bmake up\b/);
   });
 });
 
