@@ -44,12 +44,15 @@ async function main(): Promise<void> {
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    logger.info({ host: config.host, port, database: config.database.kind }, "listening");
+    const url = `http://${urlHost(config.host)}:${port}`;
+    const docs = `${url}/docs`;
+    logger.info({ host: config.host, port, url, docs, database: config.database.kind }, `listening on ${url} (API docs: ${docs})`);
     if (config.signingKeys.length === 0) logger.warn("WEBHOOK_SECRET is not set: /webhook answers 503 until it is");
   });
-  server.on("error", (error) => {
-    logger.fatal({ err: error }, "cannot listen");
-    process.exit(1);
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    // One line a person can act on, like a bad setting: which address, and which variables choose it.
+    console.error(`cannot listen on ${urlHost(config.host)}:${config.port}: ${listenProblem(error)} (set PORT or HOST)`);
+    void storage.close().finally(() => process.exit(1));
   });
 
   let stopping = false;
@@ -74,6 +77,22 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** An IPv6 address goes in brackets in a URL. */
+const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
+
+function listenProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return "the address is already in use (is another instance running?)";
+    case "EACCES":
+      return "permission denied (ports below 1024 need privileges)";
+    case "EADDRNOTAVAIL":
+      return "no such address on this machine";
+    default:
+      return error.code ?? error.message;
+  }
 }
 
 void main();

@@ -111,7 +111,7 @@ export function startService(env: Record<string, string>, timeoutMs = 15_000): P
         return void logs.push({ unparsed: line });
       }
       logs.push(entry);
-      if (entry.msg === "listening" && typeof entry.port === "number") {
+      if (String(entry.msg).startsWith("listening") && typeof entry.port === "number") {
         const alive = () => child.exitCode === null && child.signalCode === null;
         resolve({ child, baseUrl: `http://127.0.0.1:${entry.port}`, logs, stderr: () => stderr, alive, stop });
       }
