@@ -10,6 +10,7 @@ import {
   NotReady,
   Ok,
   Ready,
+  SignatureErrorBody,
   Stats,
   ValidationErrorBody,
   WebhookBody,
@@ -50,13 +51,22 @@ export const contract = c.router(
       responses: {
         200: answer(Ok, "Stored, or already stored.", { status: "ok" }),
         400: error("The request body could not be read (for example it was cut short).", "request aborted"),
-        401: error(
-          "The signature is missing or wrong, or the Standard Webhooks timestamp is out of tolerance. Nothing stored.",
-          "invalid signature",
+        401: answer(
+          SignatureErrorBody,
+          "The signature is missing, malformed or wrong, or the Standard Webhooks timestamp is out of tolerance; " +
+            "`reason` says which. Checked before the content type. Nothing stored.",
+          { detail: "invalid signature", reason: "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret" },
         ),
-        413: error("The body is larger than the limit (64 KiB by default). Nothing stored.", "request body too large"),
-        415: error("`Content-Type` is not `application/json`. Nothing stored.", "Content-Type must be application/json"),
-        422: invalid("to", "must be E.164: '+' then 1 to 15 digits, the first not 0"),
+        413: error(
+          "The body is larger than the limit (`WEBHOOK_MAX_BODY_BYTES`, 65536 by default). Nothing stored.",
+          "request body too large: the limit is 65536 bytes",
+        ),
+        415: error(
+          "A signed body with a `Content-Type` other than `application/json` (none at all is read as JSON), or with a " +
+            "`Content-Encoding`. Nothing stored.",
+          "Content-Type must be application/json",
+        ),
+        422: invalid("to", "to must be E.164: '+' then 1 to 15 digits, the first not 0"),
         503: error(
           "No webhook secret is configured, or the database is unavailable. Nothing acknowledged: retry.",
           "database unavailable",
@@ -79,7 +89,7 @@ export const contract = c.router(
           offset: 0,
         }),
         401: unauthorized,
-        422: invalid("limit", "must be an integer from 1 to 100"),
+        422: invalid("limit", "limit must be an integer from 1 to 100"),
         503: unavailable,
       },
     },

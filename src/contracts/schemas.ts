@@ -65,7 +65,7 @@ export const WebhookBody = extendApi(
     })
     .superRefine((body, ctx) => {
       if (body.from === undefined && body.from_ === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["from"], message: "Required" });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["from"], message: "is required (or its alias from_)" });
       } else if (body.from !== undefined && body.from_ !== undefined && body.from !== body.from_) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["from_"], message: "must equal from when both are given" });
       }
@@ -101,14 +101,16 @@ export const Ok = z.object({ status: extendApi(z.literal("ok"), { description: "
 // ---- GET /messages
 
 /** An integer query parameter: digits only, so `1e1`, `0x10` and ` 5` are refused rather than guessed at. */
-const queryInt = (min: number, max: number, defaultValue: number, description: string) =>
-  extendApi(
+const queryInt = (min: number, max: number, defaultValue: number, description: string) => {
+  const rule = min === 0 && max === Number.MAX_SAFE_INTEGER ? "a non-negative integer" : `an integer from ${min} to ${max}`;
+  return extendApi(
     z
-      .custom<number | string>((value) => typeof value === "number" || typeof value === "string")
+      // Only an array fails here: a query parameter given twice.
+      .custom<number | string>((value) => typeof value === "number" || typeof value === "string", "is repeated: give it once")
       .transform((value, ctx) => {
         const n = typeof value === "number" ? value : /^[0-9]+$/.test(value) ? Number(value) : NaN;
         if (!Number.isSafeInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${rule}` });
           return z.NEVER;
         }
         return n;
@@ -116,6 +118,7 @@ const queryInt = (min: number, max: number, defaultValue: number, description: s
       .default(defaultValue),
     { type: "integer", nullable: false, minimum: min, maximum: max, default: defaultValue, description, example: defaultValue },
   );
+};
 
 /**
  * Puts back a '+' that arrived as a space: an unencoded `+` in a query string means space, and
@@ -259,13 +262,24 @@ export const ErrorBody = z.object({
   detail: doc(z.string(), "What went wrong, for a person to read.", "invalid signature"),
 });
 
+export const SignatureErrorBody = z.object({
+  detail: doc(z.string(), "Always `invalid signature`, for clients that match on it.", "invalid signature"),
+  reason: doc(
+    z.string(),
+    "What to fix: no signature sent; a malformed one (not 64 hex digits, a GitHub-style `sha256=` prefix, " +
+      "incomplete Standard Webhooks headers); a signature that does not match these bytes; or a " +
+      "`webhook-timestamp` outside the tolerance window. Never the expected value.",
+    "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret",
+  ),
+});
+
 export const ValidationErrorBody = z.object({
   detail: doc(z.string(), "A summary of the refusal.", "validation failed"),
   errors: doc(
     z.array(
       z.object({
         path: doc(z.string(), "Dotted path of the offending field or parameter, e.g. `from` or `limit`.", "to"),
-        message: doc(z.string(), "What is wrong with it.", E164_MESSAGE),
+        message: doc(z.string(), "What is wrong with it, naming the field and the rule.", `to ${E164_MESSAGE}`),
       }),
     ),
     "One entry per problem found.",
@@ -279,3 +293,4 @@ export type MessagePage = z.infer<typeof MessagePage>;
 export type Stats = z.infer<typeof Stats>;
 export type ErrorBody = z.infer<typeof ErrorBody>;
 export type ValidationErrorBody = z.infer<typeof ValidationErrorBody>;
+export type SignatureErrorBody = z.infer<typeof SignatureErrorBody>;

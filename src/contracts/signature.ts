@@ -46,11 +46,20 @@ const matchesAnyKey = (keys: readonly SigningKey[], expected: Buffer, ...parts: 
 
 export const signHex = (key: SigningKey, body: Uint8Array): string => hmac(key, body).toString("hex");
 
-export function verifyHex(keys: readonly SigningKey[], body: Uint8Array, header: string | undefined): boolean {
-  const hex = header?.trim() ?? "";
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
-  return matchesAnyKey(keys, Buffer.from(hex, "hex"), body);
+/** Why an X-Signature holds or not; `prefixed` is GitHub's `sha256=<hex>` form, named so a sender can fix it. */
+export type HexCheck = "valid" | "absent" | "malformed" | "prefixed" | "mismatch";
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+export function checkHex(keys: readonly SigningKey[], body: Uint8Array, header: string | undefined): HexCheck {
+  if (header === undefined) return "absent";
+  const hex = header.trim();
+  if (!HEX_SHA256.test(hex)) return /^sha256=/i.test(hex) ? "prefixed" : "malformed";
+  return matchesAnyKey(keys, Buffer.from(hex, "hex"), body) ? "valid" : "mismatch";
 }
+
+export const verifyHex = (keys: readonly SigningKey[], body: Uint8Array, header: string | undefined): boolean =>
+  checkHex(keys, body, header) === "valid";
 
 // ---- Scheme 2: Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)
 
@@ -62,6 +71,9 @@ export interface StandardWebhookHeaders {
 
 export type StandardVerdict = "valid" | "invalid" | "stale";
 
+/** Why Standard Webhooks headers hold or not, finer than StandardVerdict, so a sender learns what to fix. */
+export type StandardCheck = "valid" | "incomplete" | "bad_timestamp" | "no_v1_entry" | "stale" | "mismatch";
+
 const standardContent = (id: string, timestamp: string, body: Uint8Array) =>
   [Buffer.from(`${id}.${timestamp}.`, "utf8"), body] as const;
 
@@ -70,21 +82,39 @@ export function signStandard(key: SigningKey, id: string, timestamp: number, bod
   return `v1,${hmac(key, ...standardContent(id, String(timestamp), body)).toString("base64")}`;
 }
 
+export interface ToleranceOptions {
+  nowSeconds: number;
+  toleranceSeconds: number;
+}
+
+export function checkStandard(
+  keys: readonly SigningKey[],
+  body: Uint8Array,
+  headers: StandardWebhookHeaders,
+  options: ToleranceOptions,
+): StandardCheck {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature) return "incomplete";
+  if (!/^[0-9]{1,15}$/.test(timestamp)) return "bad_timestamp";
+  const entries = signature
+    .split(" ")
+    .map((entry) => entry.split(",", 2))
+    .filter(([version, encoded]) => version === "v1" && encoded && BASE64.test(encoded))
+    .map(([, encoded]) => Buffer.from(encoded!, "base64"));
+  if (entries.length === 0) return "no_v1_entry";
+  if (Math.abs(options.nowSeconds - Number(timestamp)) > options.toleranceSeconds) return "stale";
+  const content = standardContent(id, timestamp, body);
+  let valid = false;
+  for (const expected of entries) if (matchesAnyKey(keys, expected, ...content)) valid = true;
+  return valid ? "valid" : "mismatch";
+}
+
 export function verifyStandard(
   keys: readonly SigningKey[],
   body: Uint8Array,
   headers: StandardWebhookHeaders,
-  options: { nowSeconds: number; toleranceSeconds: number },
+  options: ToleranceOptions,
 ): StandardVerdict {
-  const { id, timestamp, signature } = headers;
-  if (!id || !timestamp || !signature || !/^[0-9]{1,15}$/.test(timestamp)) return "invalid";
-  if (Math.abs(options.nowSeconds - Number(timestamp)) > options.toleranceSeconds) return "stale";
-  const content = standardContent(id, timestamp, body);
-  let valid = false;
-  for (const entry of signature.split(" ")) {
-    const [version, encoded] = entry.split(",", 2);
-    if (version !== "v1" || !encoded || !BASE64.test(encoded)) continue;
-    if (matchesAnyKey(keys, Buffer.from(encoded, "base64"), ...content)) valid = true;
-  }
-  return valid ? "valid" : "invalid";
+  const check = checkStandard(keys, body, headers, options);
+  return check === "valid" || check === "stale" ? check : "invalid";
 }

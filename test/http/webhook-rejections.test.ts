@@ -67,9 +67,9 @@ describe("body size limit (default 64 KiB)", () => {
   afterAll(() => server.close());
   afterEach(() => expectNoErrorsLogged(server));
 
-  it("refuses a correctly signed body one byte over the limit with 413", async () => {
+  it("refuses a correctly signed body one byte over the limit with 413, stating the limit in bytes", async () => {
     const { body } = paddedTo(LIMIT + 1);
-    await expectRefused(server, () => rawPost(server.baseUrl, body, signedJson(body)), 413);
+    await expectRefused(server, () => rawPost(server.baseUrl, body, signedJson(body)), 413, `request body too large: the limit is ${LIMIT} bytes`);
   });
 
   it("refuses a 1 MiB body with 413", async () => {
@@ -116,9 +116,9 @@ describe("body size limit set to 1000 bytes", () => {
   afterAll(() => server.close());
   afterEach(() => expectNoErrorsLogged(server));
 
-  it("refuses 1001 bytes with 413", async () => {
+  it("refuses 1001 bytes with 413, stating this limit", async () => {
     const { body } = paddedTo(1001);
-    await expectRefused(server, () => rawPost(server.baseUrl, body, signedJson(body)), 413);
+    await expectRefused(server, () => rawPost(server.baseUrl, body, signedJson(body)), 413, "request body too large: the limit is 1000 bytes");
   });
 
   it("accepts exactly 1000 bytes", async () => {

@@ -30,7 +30,10 @@ describe("POST /webhook validation", () => {
     expect(errors.length).toBeGreaterThan(0);
     for (const error of errors) {
       expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
-      expect((error as { message: string }).message.length).toBeGreaterThan(0);
+      const { path, message } = error as { path: string; message: string };
+      // Every message names its field and the rule: zod's bare defaults never reach a sender.
+      expect(message.startsWith(`${path} `), message).toBe(true);
+      expect(message).not.toMatch(/Required|Invalid input|Expected \w+, received/);
     }
     if (paths) expect(paths).toEqual(expect.arrayContaining(errors.map((e) => (e as { path: string }).path)));
   }
@@ -110,6 +113,16 @@ describe("POST /webhook validation", () => {
 
     it.each(cases)("answers 422 naming %s when it is %s", async (field, _name, body) => {
       await expect422(signed(json(body)), [field]);
+    });
+
+    it.each([
+      ["a missing field", without("to"), { path: "to", message: "to is required" }],
+      ["a number for a string", { ...aMessage(), message_id: 123 }, { path: "message_id", message: "message_id must be a string, not a number" }],
+      ["an array for the body", [aMessage()], { path: "body", message: "body must be an object, not an array" }],
+      ["null for from", { ...aMessage(), from: null }, { path: "from", message: "from must be a string, not null" }],
+    ])("words %s as the field and the rule", async (_name, body, error) => {
+      const res = await expectRefused(server, signed(json(body)), 422);
+      expect(res.body.errors).toEqual([error]);
     });
   });
 });

@@ -2,6 +2,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  checkHex,
+  checkStandard,
   signHex,
   signStandard,
   signingKey,
@@ -132,5 +134,37 @@ describe("verifyStandard", () => {
     const signature = signStandard(key!, "msg_9", now, body);
     expect(signature).toBe(v1("msg_9", now));
     expect(verifyStandard(keys, body, { id: "msg_9", timestamp: String(now), signature }, options)).toBe("valid");
+  });
+});
+
+describe("checkHex and checkStandard say why", () => {
+  const keys = signingKeys("s3cret");
+  const good = createHmac("sha256", "s3cret").update(body).digest("hex");
+  const options = { nowSeconds: 1_000_000, toleranceSeconds: 300 };
+  const v1 = (ts: number | string) => `v1,${createHmac("sha256", "s3cret").update(`id.${ts}.`).update(body).digest("base64")}`;
+
+  it.each([
+    [undefined, "absent"],
+    ["", "malformed"],
+    ["xyz", "malformed"],
+    [good.slice(2), "malformed"],
+    [`sha256=${good}`, "prefixed"],
+    [`SHA256=${good}`, "prefixed"],
+    ["0".repeat(64), "mismatch"],
+    [good, "valid"],
+  ] as const)("X-Signature %j is %s", (header, verdict) => {
+    expect(checkHex(keys, body, header)).toBe(verdict);
+  });
+
+  it.each([
+    [{ id: "id", timestamp: "1000000", signature: undefined }, "incomplete"],
+    [{ id: undefined, timestamp: "1000000", signature: v1(1_000_000) }, "incomplete"],
+    [{ id: "id", timestamp: "soon", signature: v1("soon") }, "bad_timestamp"],
+    [{ id: "id", timestamp: "1000000", signature: "v2,abc v1,!!" }, "no_v1_entry"],
+    [{ id: "id", timestamp: "999000", signature: v1(999_000) }, "stale"],
+    [{ id: "id", timestamp: "1000000", signature: v1(999_999) }, "mismatch"],
+    [{ id: "id", timestamp: "1000000", signature: v1(1_000_000) }, "valid"],
+  ] as const)("Standard Webhooks %j is %s", (headers, verdict) => {
+    expect(checkStandard(keys, body, headers, options)).toBe(verdict);
   });
 });

@@ -1,7 +1,7 @@
 // Every error answer: the 422 shape for validation, and the handlers of last resort. Bodies never carry internals.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { RequestValidationError } from "@ts-rest/express";
-import type { ZodError } from "zod";
+import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
 import type { ValidationErrorBody } from "../../contracts/schemas.js";
 import type { ErrorStep } from "./steps.js";
@@ -25,11 +25,26 @@ export function validationBody(detail: string, issues: { path: string; message: 
   return { detail, errors: issues };
 }
 
+const withArticle = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : type === "null" ? "null" : `a ${type}`);
+
+/**
+ * The rule an issue breaks, worded for the sender. zod's own defaults ("Required", "Expected
+ * string, received array") never reach a user; the contract's refinements already say "must …".
+ */
+function ruleOf(issue: ZodIssue, root: string): string {
+  if (issue.code !== "invalid_type") return issue.message;
+  if (issue.received === "undefined") return "is required";
+  // A query parameter arrives as an array only when it was given more than once.
+  if (root === "query" && issue.received === "array") return "is repeated: give it once";
+  return `must be ${withArticle(issue.expected)}, not ${withArticle(issue.received)}`;
+}
+
+/** Each issue with the field it concerns, and a message that names that field and the rule. */
 const issuesOf = (error: ZodError | null, root: string) =>
-  (error?.issues ?? []).map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.join(".") : root,
-    message: issue.message,
-  }));
+  (error?.issues ?? []).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : root;
+    return { path, message: `${path} ${ruleOf(issue, root)}` };
+  });
 
 /** ts-rest's request validation failures as the spec's 422. */
 export function requestValidationErrorHandler(err: RequestValidationError, _req: unknown, res: ServerResponse): void {
@@ -55,7 +70,7 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof MalformedQueryError) {
-      const message = "a %-escape does not decode to UTF-8 text";
+      const message = "query has a %-escape that does not decode to UTF-8 text";
       return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));
     }
     if (err instanceof StorageUnavailableError) {

@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendError } from "./errors.js";
 
+const tooLarge = (limit: number) => `request body too large: the limit is ${limit} bytes`;
+
 /**
  * Collects the body into one Buffer and hands it to `onBody`, or answers 413 itself. Does what
  * body-parser's raw() did here, without its stream plumbing and async-context binding, which a
@@ -13,7 +15,7 @@ export function readRawBody(req: IncomingMessage, res: ServerResponse, limit: nu
     req.on("end", () => sendError(res, status, detail));
     req.resume();
   };
-  if (Number(req.headers["content-length"] ?? 0) > limit) return refuse(413, "request body too large");
+  if (Number(req.headers["content-length"] ?? 0) > limit) return refuse(413, tooLarge(limit));
 
   const chunks: Buffer[] = [];
   let size = 0;
@@ -23,7 +25,7 @@ export function readRawBody(req: IncomingMessage, res: ServerResponse, limit: nu
     req.off("data", onData);
     req.off("end", onEnd);
     chunks.length = 0;
-    refuse(413, "request body too large");
+    refuse(413, tooLarge(limit));
   };
   const onEnd = () => onBody(Buffer.concat(chunks, size));
   req.on("data", onData);

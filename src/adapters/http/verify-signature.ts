@@ -1,6 +1,6 @@
 // The gate before POST /webhook's handler: secret, size, signature on the raw bytes, type, then JSON.
 import type { IncomingMessage } from "node:http";
-import { verifyHex, verifyStandard, type SigningKey } from "../../contracts/signature.js";
+import { checkHex, checkStandard, type HexCheck, type SigningKey, type StandardCheck } from "../../contracts/signature.js";
 import { sendError, sendJson, validationBody } from "./errors.js";
 import { readRawBody } from "./read-body.js";
 import type { WebhookLocals } from "./request-facts.js";
@@ -23,22 +23,40 @@ const isJsonType = (type: string | undefined) => type === undefined || type.trim
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(",") : value);
 
+// What a sender can fix; never the expected value or anything about the secret.
+const HEX_REASONS: Record<Exclude<HexCheck, "valid">, string> = {
+  absent: "no signature: send X-Signature (hex HMAC-SHA256 of the body) or the Standard Webhooks headers",
+  malformed: "X-Signature must be 64 hex digits (HMAC-SHA256 of the body)",
+  prefixed: 'X-Signature has a GitHub-style "sha256=" prefix: send the 64 hex digits alone',
+  mismatch: "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret",
+};
+const STANDARD_REASONS: Record<Exclude<StandardCheck, "valid" | "stale">, string> = {
+  incomplete: "Standard Webhooks needs all three headers: webhook-id, webhook-timestamp and webhook-signature",
+  bad_timestamp: "webhook-timestamp must be Unix seconds",
+  no_v1_entry: "webhook-signature must hold space-separated v1,<base64> entries",
+  mismatch: "webhook-signature does not match: sign webhook-id.webhook-timestamp.body, with the webhook secret",
+};
+
 export function webhookGate(options: WebhookGateOptions): WebhookGate {
   const { signingKeys, maxBodyBytes, toleranceSeconds } = options;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
-  /** Why the signature does not hold, or null when it does. */
+  /** Why the signature does not hold, for the sender to fix; null when it holds. */
   const signatureFault = (req: IncomingMessage, body: Buffer): string | null => {
-    if (verifyHex(signingKeys, body, header(req.headers["x-signature"]))) return null;
+    const hexHeader = header(req.headers["x-signature"]);
+    const hex = checkHex(signingKeys, body, hexHeader);
+    if (hex === "valid") return null;
     const standard = {
       id: header(req.headers["webhook-id"]),
       timestamp: header(req.headers["webhook-timestamp"]),
       signature: header(req.headers["webhook-signature"]),
     };
-    if (standard.signature === undefined) return "invalid signature";
-    const verdict = verifyStandard(signingKeys, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
-    if (verdict === "valid") return null;
-    return verdict === "stale" ? "webhook-timestamp outside the tolerance window" : "invalid signature";
+    const standardSent = standard.id !== undefined || standard.timestamp !== undefined || standard.signature !== undefined;
+    if (!standardSent) return HEX_REASONS[hex];
+    const check = checkStandard(signingKeys, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
+    if (check === "valid") return null;
+    const reason = check === "stale" ? `webhook-timestamp is more than ${toleranceSeconds} s from the server clock` : STANDARD_REASONS[check];
+    return hexHeader === undefined ? reason : `${HEX_REASONS[hex]}; ${reason}`;
   };
 
   return (req, res, onJson) => {
@@ -49,8 +67,8 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
     // Any content type, read before it is judged: a body over the limit is a 413 whatever it claims to be.
     readRawBody(req, res, maxBodyBytes, (body) => {
       // The signature first: an unsigned request learns nothing about what else would be accepted.
-      const fault = signatureFault(req, body);
-      if (fault !== null) return sendError(res, 401, fault);
+      const reason = signatureFault(req, body);
+      if (reason !== null) return sendJson(res, 401, { detail: "invalid signature", reason });
       // Inflating would change the bytes the sender signed.
       const encoding = req.headers["content-encoding"]?.trim().toLowerCase() || "identity";
       if (encoding !== "identity") return sendError(res, 415, "unsupported content encoding");
@@ -59,8 +77,8 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
       try {
         json = JSON.parse(utf8.decode(body));
       } catch (error) {
-        const reason = error instanceof SyntaxError ? error.message : "body is not valid UTF-8";
-        return sendJson(res, 422, validationBody("body is not valid JSON", [{ path: "body", message: reason }]));
+        const why = error instanceof SyntaxError ? `body is not valid JSON: ${error.message}` : "body is not valid UTF-8";
+        return sendJson(res, 422, validationBody("body is not valid JSON", [{ path: "body", message: why }]));
       }
       onJson(json);
     });
