@@ -86,6 +86,15 @@ describe("docker-compose.postgres.yml (scale-out)", () => {
     expect(published).toEqual([["8001:8000"], ["8002:8000"]]);
   });
 
+  it("passes the password beside the URL (PGPASSWORD), so @, : or / in it cannot break the URL", () => {
+    const password = env(file.services.postgres!).POSTGRES_PASSWORD;
+    for (const [name, s] of apps) {
+      expect(env(s).DATABASE_URL, name).not.toContain("${");
+      expect(new URL(env(s).DATABASE_URL!).password, name).toBe("");
+      expect(env(s).PGPASSWORD, name).toBe(password);
+    }
+  });
+
   it("gives every instance the secret from the environment and a postgres DATABASE_URL on the service", () => {
     for (const [name, s] of apps) {
       expect(fromEnvironment(env(s).WEBHOOK_SECRET, "WEBHOOK_SECRET"), name).toBe(true);
