@@ -8,10 +8,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 # `prepare` would build before the sources are here: skip scripts, then run better-sqlite3's own
 # install (its native build), so this layer stays cached until the lockfile changes.
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/client ./packages/client
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
@@ -24,6 +26,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# node_modules/@lyftr/client links here (the workspace): the CLI in dist/ imports it.
+COPY --from=build --chown=node:node /app/packages/client/package.json ./packages/client/
+COPY --from=build --chown=node:node /app/packages/client/dist ./packages/client/dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000

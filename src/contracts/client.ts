@@ -1,20 +1,37 @@
-// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends.
+// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, and paging for you.
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
+import type { Message, MessagesQuery } from "./schemas.js";
 import { signHex, signingKey } from "./signature.js";
 
 export interface ClientOptions {
   /** Where the service runs, e.g. `http://localhost:8000`. */
   baseUrl: string;
   /** The webhook secret (plain or `whsec_…`); when given, `ingestMessage` calls are signed. */
-  secret?: string;
+  secret?: string | undefined;
   /** Bearer token for the read API, when the service sets READ_API_TOKEN. */
-  readToken?: string;
+  readToken?: string | undefined;
   /** Check every answer against the contract's schemas (recommended in tests). */
-  validateResponse?: boolean;
+  validateResponse?: boolean | undefined;
   /** Throw on a status the contract does not declare instead of returning it. */
-  throwOnUnknownStatus?: boolean;
+  throwOnUnknownStatus?: boolean | undefined;
 }
+
+/** The filters of `GET /messages`; paging is the iterator's business. */
+export type MessageFilters = Pick<MessagesQuery, "from" | "since" | "q">;
+
+/** An answer other than the one a call needed, with the service's status and body. */
+export class LyftrApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`the service answered ${status}: ${JSON.stringify(body)}`);
+    this.name = "LyftrApiError";
+  }
+}
+
+const PAGE_SIZE = 100;
 
 export function createClient(options: ClientOptions) {
   const key = options.secret === undefined ? undefined : signingKey(options.secret);
@@ -29,12 +46,32 @@ export function createClient(options: ClientOptions) {
     }
     return tsRestFetchApi(args);
   };
-  return initClient(contract, {
+  const client = initClient(contract, {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     validateResponse: options.validateResponse ?? false,
     throwOnUnknownStatus: options.throwOnUnknownStatus ?? false,
     api,
   });
+
+  /**
+   * Every message matching the filters, in list order, fetched page by page with keyset cursors, so
+   * it costs the same at any depth and neither skips nor repeats while messages arrive.
+   */
+  async function* messages(filters: MessageFilters = {}): AsyncGenerator<Message, void, undefined> {
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const page = await client.listMessages({ query: { ...defined(filters), limit: PAGE_SIZE, cursor } });
+      if (page.status !== 200) throw new LyftrApiError(page.status, page.body);
+      yield* page.body.data;
+      cursor = page.body.next_cursor ?? null;
+    }
+  }
+
+  return Object.assign(client, { messages });
 }
+
+/** Leaves out filters given as undefined, which would otherwise travel as the text "undefined". */
+const defined = (filters: MessageFilters): MessageFilters =>
+  Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
 
 export type LyftrClient = ReturnType<typeof createClient>;

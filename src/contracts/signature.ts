@@ -1,8 +1,8 @@
 // Signing and verifying webhook bodies over their raw bytes, timing-safe. node:crypto only.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** The bytes an HMAC is keyed with. */
-export type SigningKey = Buffer;
+/** The bytes an HMAC is keyed with (a Uint8Array, so the published types need no @types/node). */
+export type SigningKey = Uint8Array;
 
 const WHSEC_PREFIX = "whsec_";
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
@@ -33,7 +33,7 @@ const hmac = (key: SigningKey, ...parts: Uint8Array[]) => {
 };
 
 /** Compares against every key without stopping early, so timing tells nothing about which matched. */
-const matchesAnyKey = (keys: readonly SigningKey[], expected: Buffer, ...parts: Uint8Array[]) => {
+const matchesAnyKey = (keys: readonly SigningKey[], expected: Uint8Array, ...parts: Uint8Array[]) => {
   let matched = false;
   for (const key of keys) {
     const actual = hmac(key, ...parts);

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../../src/contracts/client.js";
+import { LyftrApiError, createClient } from "../../src/contracts/client.js";
 import { aMessage } from "../support/messages.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
 
@@ -72,6 +72,30 @@ describe("typed client", () => {
   it("accepts a base URL with a trailing slash", async () => {
     const result = await createClient({ baseUrl: `${server.baseUrl}/` }).live();
     expect(result).toMatchObject({ status: 200, body: { status: "live" } });
+  });
+
+  it("iterates every matching message across pages, in list order, with each filter, and skips undefined ones", async () => {
+    const from = "+447700900001";
+    const messages = Array.from({ length: 230 }, (_, i) =>
+      aMessage({ message_id: `it-${String(i).padStart(3, "0")}`, from, ts: `2025-03-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z`, text: i % 3 === 0 ? "needle" : "hay" }),
+    );
+    for (const m of messages) await server.storage.messages.insertIfAbsent(m);
+    const collect = async (filters: Parameters<typeof server.client.messages>[0]) => {
+      const ids: string[] = [];
+      for await (const m of server.client.messages(filters)) ids.push(m.message_id);
+      return ids;
+    };
+    expect(await collect({ from })).toEqual(messages.map((m) => m.message_id));
+    expect(await collect({ from, q: "NEEDLE" })).toEqual(messages.filter((m) => m.text === "needle").map((m) => m.message_id));
+    expect(await collect({ from, since: "2025-03-01T00:03:00Z", q: undefined })).toEqual(messages.slice(180).map((m) => m.message_id));
+    expect(await collect({ from: "+447700900002" })).toEqual([]);
+  });
+
+  it("stops with a LyftrApiError carrying the status and body when a page is refused", async () => {
+    const pages = server.client.messages({ since: "yesterday" });
+    const error = await pages.next().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(LyftrApiError);
+    expect(error).toMatchObject({ status: 422, body: { errors: [{ path: "since" }] } });
   });
 
   it("sends numeric query parameters the server parses back", async () => {

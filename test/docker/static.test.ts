@@ -152,10 +152,10 @@ describe("Dockerfile", () => {
     expect(run).toMatch(/\bnpm run build\b/);
   });
 
-  it("copies only package.json, node_modules and dist into the runtime stage", () => {
+  it("copies only package.json, node_modules, dist and the built client workspace into the runtime stage", () => {
     const copied = instr(runtime, "COPY").map((c) => c.split(/\s+/).filter((w) => !w.startsWith("--")).slice(0, -1));
     const sources = copied.flat().map((s) => s.replace(/^\/app\//, "").replace(/\/$/, ""));
-    expect(sources.sort()).toEqual(["dist", "node_modules", "package.json"]);
+    expect(sources.sort()).toEqual(["dist", "node_modules", "package.json", "packages/client/dist", "packages/client/package.json"]);
     expect(instr(runtime, "COPY").every((c) => /--from=/.test(c)), "runtime copies from the build stage only").toBe(true);
   });
 

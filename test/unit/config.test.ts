@@ -42,7 +42,7 @@ describe("loadConfig", () => {
     expect(config.port).toBe(0);
     expect(config.host).toBe("127.0.0.1");
     expect(config.database).toEqual({ kind: "sqlite", path: ":memory:" });
-    expect(config.signingKeys.map((k) => k.toString("utf8"))).toEqual(["a", "b"]);
+    expect(config.signingKeys.map((k) => Buffer.from(k).toString("utf8"))).toEqual(["a", "b"]);
     expect(config.toleranceSeconds).toBe(60);
     expect(config.logLevel).toBe("debug");
   });
