@@ -1,6 +1,7 @@
 // `lyftr send` usage errors: one line on stderr, exit code 2, and no request made.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lyftr, recordingServer, tempFile } from "./support.js";
 
@@ -10,12 +11,15 @@ const secret = { WEBHOOK_SECRET: "usage-secret" };
 describe("lyftr send usage errors", () => {
   let recorder: Awaited<ReturnType<typeof recordingServer>>;
   let notJson: ReturnType<typeof tempFile>;
+  let empty: ReturnType<typeof tempFile>;
   beforeAll(async () => {
     recorder = await recordingServer();
     notJson = tempFile('{"message_id": "m1",\n');
+    empty = tempFile("");
   });
   afterAll(async () => {
     notJson.remove();
+    empty.remove();
     await recorder.close();
   });
 
@@ -24,7 +28,10 @@ describe("lyftr send usage errors", () => {
     ["an empty secret list", () => message, { WEBHOOK_SECRET: " , " }, /no secret: WEBHOOK_SECRET/],
     ["--secret-env naming an unset variable", () => [...message, "--secret-env", "NOPE"], secret, /no secret: NOPE/],
     ["a whsec_ secret that is not base64", () => message, { WEBHOOK_SECRET: "whsec_no*" }, /WEBHOOK_SECRET: a whsec_/],
-    ["a file that cannot be read", () => ["--file", "/nonexistent/body.json"], secret, /cannot read --file \S+: ENOENT/],
+    ["a missing file", () => ["--file", "/nonexistent/body.json"], secret, /: --file \/nonexistent\/body\.json: no such file \(/],
+    ["a directory", () => ["--file", dirname(empty.path)], secret, /: --file \S+: is a directory, not a file \(/],
+    ["an empty file", () => ["--file", empty.path], secret, /: --file \S+ is empty: nothing to send \(/],
+    ["an empty stdin", () => ["--file", "-"], secret, /: stdin is empty: nothing to send \(/],
     ["a file that is not JSON", () => ["--file", notJson.path], secret, /is not valid JSON/],
     ["missing --to", () => ["--from", "+919876543210"], secret, /missing --from and --to/],
     ["--file with message flags", () => ["--file", notJson.path, "--text", "x"], secret, /--file cannot be combined with --text/],

@@ -42,9 +42,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
 
   let post: () => Promise<Answer>;
   if (fromFile) {
-    const body = await readBody(flags.file, io);
-    requireJson(body, flags.file === "-" ? "stdin" : `--file ${flags.file}`);
-    post = () => postBytes(baseUrl, body, signatureHeaders(key, body, signing));
+    const { bytes, source } = await readBody(flags.file, io, "send");
+    requireJson(bytes, source);
+    post = () => postBytes(baseUrl, bytes, signatureHeaders(key, bytes, signing));
   } else {
     const message = {
       message_id: flags["message-id"] ?? `cli-${randomUUID()}`,
