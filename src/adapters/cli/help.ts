@@ -33,7 +33,8 @@ export const SEND_HELP = `Usage: lyftr send [--message-id <id>] --from <e164> --
        lyftr send --file <path|-> [flags]
 
 Builds a message from flags and sends it through the typed client, or sends the bytes of a JSON
-file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>".
+file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>", after
+"message_id <id>" for a built message; without an answer within 10 s it gives up (exit code 1).
 
 Message:
   --message-id <id>        message_id (default: a random cli-… id, printed)
