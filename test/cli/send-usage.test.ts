@@ -39,6 +39,7 @@ describe("lyftr send usage errors", () => {
     ["--id without --scheme standard", () => [...message, "--id", "x"], secret, /only to --scheme standard/],
     ["a --timestamp that is not Unix seconds", () => [...message, "--scheme=standard", "--timestamp=soon"], secret, /Unix seconds/],
     ["a --url that is not http (the last one wins)", () => [...message, "--url", "ftp://x.example"], secret, /must be http/],
+    ["a --url with a password, never echoed", () => [...message, "--url", "http://u:usage-secret@x.example"], secret, /user:password@/],
   ];
 
   it.each(cases)("%s", async (_name, args, env, error) => {

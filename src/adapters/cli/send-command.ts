@@ -86,6 +86,8 @@ function serviceUrl(raw: string): string {
     throw new UsageError("--url (or LYFTR_URL) is not a URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--url must be http:// or https://");
+  // fetch refuses user:password@ anyway, with an error that quotes the whole URL, password and all.
+  if (url.username !== "" || url.password !== "") throw new UsageError("--url must not carry user:password@");
   return raw.replace(/\/+$/, "");
 }
 
