@@ -1,6 +1,7 @@
 // `lyftr sign`: the signature of a body's exact bytes, checked against node:crypto and openssl.
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lyftr, tempFile } from "./support.js";
 
@@ -20,10 +21,15 @@ const hasOpenssl = (() => {
 
 describe("lyftr sign", () => {
   let file: ReturnType<typeof tempFile>;
+  let empty: ReturnType<typeof tempFile>;
   beforeAll(() => {
     file = tempFile(BODY);
+    empty = tempFile("");
   });
-  afterAll(() => file.remove());
+  afterAll(() => {
+    file.remove();
+    empty.remove();
+  });
 
   it("prints the hex HMAC-SHA256 of a file's exact bytes", async () => {
     const run = await lyftr(["sign", "--file", file.path], { env });
@@ -43,10 +49,9 @@ describe("lyftr sign", () => {
     expect(openssl.trim().split(/\s+/).at(-1)).toBe(run.stdout.trim());
   });
 
-  it("signs any bytes, JSON or not, and an empty body", async () => {
+  it("signs any bytes, JSON or not", async () => {
     const bytes = Buffer.from([0xff, 0x00, 0x7b, 0x0a]);
     expect((await lyftr(["sign"], { env, input: bytes })).stdout).toBe(`${hmacHex(SECRET, bytes)}\n`);
-    expect((await lyftr(["sign"], { env, input: "" })).stdout).toBe(`${hmacHex(SECRET, Buffer.alloc(0))}\n`);
   });
 
   it("uses the decoded bytes of a whsec_ secret, and the first of a list", async () => {
@@ -79,15 +84,25 @@ describe("lyftr sign", () => {
 
   it.each([
     ["no secret", ["sign", "--file", "BODY"], {}, /no secret: WEBHOOK_SECRET/],
-    ["an unreadable file", ["sign", "--file", "/nonexistent"], env, /cannot read --file/],
+    ["a missing file", ["sign", "--file", "/nonexistent/payload.json"], env, /: --file \/nonexistent\/payload\.json: no such file \(/],
+    ["a directory", ["sign", "--file", "DIR"], env, /: --file \S+: is a directory, not a file \(/],
+    ["an empty file", ["sign", "--file", "EMPTY"], env, /: --file \S+ is empty: nothing to sign \(/],
     ["--timestamp with the hex scheme", ["sign", "--file", "BODY", "--timestamp", "1"], env, /only to --scheme standard/],
     ["an unknown flag", ["sign", "--url", "http://x"], env, /Unknown option '--url'/],
   ])("refuses %s with exit code 2 and one line", async (_name, args, runEnv, error) => {
-    const run = await lyftr(args.map((a) => (a === "BODY" ? file.path : a)), { env: runEnv, input: BODY });
+    const paths: Record<string, string> = { BODY: file.path, EMPTY: empty.path, DIR: dirname(empty.path) };
+    const run = await lyftr(args.map((a) => paths[a] ?? a), { env: runEnv, input: BODY });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^lyftr sign: [^\n]+\n$/);
     expect(run.stderr).toMatch(error);
     expect(run.stderr).not.toContain(SECRET);
+  });
+
+  it("refuses an empty stdin with exit code 2 and one line, rather than print the signature of nothing", async () => {
+    for (const args of [["sign"], ["sign", "--file", "-"]]) {
+      const run = await lyftr(args, { env, input: "" });
+      expect(run).toEqual({ code: 2, stdout: "", stderr: "lyftr sign: stdin is empty: nothing to sign (see lyftr sign --help)\n" });
+    }
   });
 });

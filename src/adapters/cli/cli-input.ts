@@ -45,17 +45,36 @@ export function secretFrom(env: CliIo["env"], variable = DEFAULT_SECRET_ENV): { 
   }
 }
 
+/** A body's exact bytes, and where they came from, as messages name it ("--file <path>" or "stdin"). */
+export interface Body {
+  bytes: Buffer;
+  source: string;
+}
+
 /** The bytes of a file, or of stdin for `-`, untouched: the signature covers them as they are. */
-export async function readBody(path: string | undefined, io: CliIo): Promise<Buffer> {
-  if (path === undefined || path === "-") {
-    if (path === undefined && io.stdinIsTty) throw new UsageError("no body: pass --file <path> or pipe it on stdin");
-    return io.readStdin();
-  }
+export async function readBody(path: string | undefined, io: CliIo, purpose: "sign" | "send"): Promise<Body> {
+  const fromStdin = path === undefined || path === "-";
+  if (path === undefined && io.stdinIsTty) throw new UsageError("no body: pass --file <path> or pipe it on stdin");
+  const source = fromStdin ? "stdin" : `--file ${path}`;
+  const bytes = fromStdin ? await io.readStdin() : await readFileAs(path, source);
+  // Nothing has a signature too, but it is never the one meant: a wrong path, an empty pipe, a file not yet saved.
+  if (bytes.length === 0) throw new UsageError(`${source} is empty: nothing to ${purpose}`);
+  return { bytes, source };
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "is a directory, not a file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+};
+
+async function readFileAs(path: string, source: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "read error";
-    throw new UsageError(`cannot read --file ${path}: ${code}`);
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw new UsageError(`${source}: ${FILE_ERRORS[code] ?? `cannot read it (${code || "read error"})`}`);
   }
 }
 

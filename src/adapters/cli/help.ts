@@ -8,7 +8,7 @@ const ENVIRONMENT = `Environment:
 const EXIT_CODES = `Exit codes:
   0  the service answered 200 (sign: the signature was printed)
   1  the service answered another status, or could not be reached
-  2  usage error: unknown flag, missing secret, unreadable file, invalid JSON…`;
+  2  usage error: unknown flag, missing secret, missing or empty file, invalid JSON…`;
 
 const SIGNING_FLAGS = `  --scheme <hex|standard>  hex (default): X-Signature, hex HMAC-SHA256 of the body;
                            standard: Standard Webhooks headers webhook-id, webhook-timestamp,
@@ -33,7 +33,8 @@ export const SEND_HELP = `Usage: lyftr send [--message-id <id>] --from <e164> --
        lyftr send --file <path|-> [flags]
 
 Builds a message from flags and sends it through the typed client, or sends the bytes of a JSON
-file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>".
+file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>", after
+"message_id <id>" for a built message; without an answer within 10 s it gives up (exit code 1).
 
 Message:
   --message-id <id>        message_id (default: a random cli-… id, printed)
@@ -58,7 +59,8 @@ export const SIGN_HELP = `Usage: lyftr sign [--file <path|->] [flags]
 
 Prints the signature of the body's exact bytes, read from --file or from stdin: the hex
 X-Signature value, or with --scheme standard the three header lines. Nothing is sent, and the
-body need not be JSON: use it to check the signature your own sender computes.
+body need not be JSON (but an empty one is refused): use it to check the signature your own
+sender computes.
 
 Input:
   --file <path|->          the body (default: stdin, which must then be piped)
@@ -72,4 +74,4 @@ Environment:
 
 Exit codes:
   0  the signature was printed
-  2  usage error: unknown flag, missing secret, unreadable file…`;
+  2  usage error: unknown flag, missing secret, missing or empty file…`;

@@ -4,9 +4,12 @@ import type { SigningKey } from "../../contracts/signature.js";
 import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
 import { SEND_HELP } from "./help.js";
 import { SIGNING_FLAGS, signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
+import { networkReason } from "./network-error.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./usage-error.js";
 
 const DEFAULT_URL = "http://localhost:8000";
+/** The whole exchange; undici alone would wait five minutes for a service that accepts and never answers. */
+const TIMEOUT_MS = 10_000;
 const MESSAGE_FLAGS = ["message-id", "from", "to", "ts", "text"] as const;
 
 const OPTIONS = {
@@ -40,11 +43,12 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const signing = signingFrom(flags);
   const { secret, key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV);
 
-  let post: () => Promise<Answer>;
+  let post: (signal: AbortSignal) => Promise<Answer>;
+  let messageId: string | undefined;
   if (fromFile) {
-    const body = await readBody(flags.file, io);
-    requireJson(body, flags.file === "-" ? "stdin" : `--file ${flags.file}`);
-    post = () => postBytes(baseUrl, body, signatureHeaders(key, body, signing));
+    const { bytes, source } = await readBody(flags.file, io, "send");
+    requireJson(bytes, source);
+    post = (signal) => postBytes(baseUrl, bytes, signatureHeaders(key, bytes, signing), signal);
   } else {
     const message = {
       message_id: flags["message-id"] ?? `cli-${randomUUID()}`,
@@ -53,17 +57,20 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       ts: flags.ts ?? new Date().toISOString(),
       ...(flags.text === undefined ? {} : { text: flags.text }),
     };
-    io.out(`message_id ${message.message_id}`);
-    post = () => postMessage(baseUrl, secret, key, message, signing);
+    messageId = message.message_id;
+    post = (signal) => postMessage(baseUrl, secret, key, message, signing, signal);
   }
 
   let answer: Answer;
   try {
-    answer = await post();
+    answer = await post(AbortSignal.timeout(TIMEOUT_MS));
   } catch (error) {
-    io.err(`lyftr send: cannot reach ${new URL(baseUrl).origin}: ${networkReason(error)}`);
+    const reason = networkReason(error, TIMEOUT_MS);
+    io.err(`lyftr send: cannot reach ${new URL(baseUrl).origin}: ${reason} (is the service running? set LYFTR_URL or --url)`);
     return EXIT_FAILED;
   }
+  // Only now: an id printed before a refused connection reads as if something had been sent.
+  if (messageId !== undefined) io.out(`message_id ${messageId}`);
   // ts-rest hands back a Blob for content types it does not know; show its text, not "{}".
   const body = answer.body instanceof Blob ? await answer.body.text() : answer.body;
   io.out(`HTTP ${answer.status} ${typeof body === "string" ? body : JSON.stringify(body)}`);
@@ -79,6 +86,8 @@ function serviceUrl(raw: string): string {
     throw new UsageError("--url (or LYFTR_URL) is not a URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--url must be http:// or https://");
+  // fetch refuses user:password@ anyway, with an error that quotes the whole URL, password and all.
+  if (url.username !== "" || url.password !== "") throw new UsageError("--url must not carry user:password@");
   return raw.replace(/\/+$/, "");
 }
 
@@ -89,22 +98,24 @@ async function postMessage(
   key: SigningKey,
   message: { message_id: string; from: string; to: string; ts: string; text?: string },
   signing: Signing,
+  signal: AbortSignal,
 ): Promise<Answer> {
   // Loaded here, not at start-up: zod and ts-rest would slow every `sign` and `--help` for nothing.
   const { createClient } = await import("../../contracts/client.js");
   if (signing.scheme === "hex") {
-    return createClient({ baseUrl, secret }).ingestMessage({ body: message });
+    return createClient({ baseUrl, secret }).ingestMessage({ body: message, fetchOptions: { signal } });
   }
   // ts-rest sends JSON.stringify(body): the same bytes as these.
   const headers = signatureHeaders(key, Buffer.from(JSON.stringify(message), "utf8"), signing);
-  return createClient({ baseUrl }).ingestMessage({ body: message, headers });
+  return createClient({ baseUrl }).ingestMessage({ body: message, headers, fetchOptions: { signal } });
 }
 
-async function postBytes(baseUrl: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+async function postBytes(baseUrl: string, body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
   const response = await fetch(`${baseUrl}/webhook`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body,
+    signal,
   });
   const text = await response.text();
   try {
@@ -112,11 +123,4 @@ async function postBytes(baseUrl: string, body: Buffer, headers: Record<string, 
   } catch {
     return { status: response.status, body: text };
   }
-}
-
-/** fetch hides the socket error in `cause`; that is the part a user can act on. */
-function networkReason(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-  if (cause?.code) return cause.code;
-  return error instanceof Error ? (cause?.message ?? error.message) : String(error);
 }

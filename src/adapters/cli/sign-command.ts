@@ -15,8 +15,8 @@ export async function signCommand(args: string[], io: CliIo): Promise<number> {
   const signing = signingFrom(flags);
   const { key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV);
   // Not checked as JSON: a signature covers any bytes, and the odd ones are what senders debug.
-  const body = await readBody(flags.file, io);
-  const headers = signatureHeaders(key, body, signing);
+  const { bytes } = await readBody(flags.file, io, "sign");
+  const headers = signatureHeaders(key, bytes, signing);
   if (signing.scheme === "hex") io.out(headers["x-signature"]!);
   else for (const [name, value] of Object.entries(headers)) io.out(`${name}: ${value}`);
   return EXIT_OK;
