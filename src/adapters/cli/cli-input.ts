@@ -1,7 +1,7 @@
 // What every command reads: flags, the signing key from the environment, and the body bytes.
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { signingKey, type SigningKey } from "../../contracts/signature.js";
+import { signingKey, type SigningKey } from "@lyftr/client/signing";
 import { UsageError } from "./usage-error.js";
 
 /** The process edge, passed in so the commands never touch process.* themselves. */

@@ -1,6 +1,6 @@
 // `lyftr send`: a flag-built message through the typed client, or a file's exact bytes by raw fetch.
 import { randomUUID } from "node:crypto";
-import type { SigningKey } from "../../contracts/signature.js";
+import type { SigningKey } from "@lyftr/client/signing";
 import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
 import { SEND_HELP } from "./help.js";
 import { SIGNING_FLAGS, signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
@@ -101,7 +101,7 @@ async function postMessage(
   signal: AbortSignal,
 ): Promise<Answer> {
   // Loaded here, not at start-up: zod and ts-rest would slow every `sign` and `--help` for nothing.
-  const { createClient } = await import("../../contracts/client.js");
+  const { createClient } = await import("@lyftr/client");
   if (signing.scheme === "hex") {
     return createClient({ baseUrl, secret }).ingestMessage({ body: message, fetchOptions: { signal } });
   }

@@ -1,6 +1,6 @@
 // The headers that sign a body under either scheme the service accepts.
 import { randomUUID } from "node:crypto";
-import { signHex, signStandard, type SigningKey } from "../../contracts/signature.js";
+import { signHex, signStandard, type SigningKey } from "@lyftr/client/signing";
 import { UsageError } from "./usage-error.js";
 
 export type Scheme = "hex" | "standard";
