@@ -28,7 +28,8 @@ describe("metrics", () => {
 
   it("counts each webhook result", async () => {
     const result = (r: string) => sample(server, `webhook_requests_total{result="${r}"}`);
-    const before = await Promise.all(["created", "duplicate", "invalid_signature", "validation_error", "unsupported_media_type"].map(result));
+    const RESULTS = ["created", "duplicate", "invalid_signature", "validation_error", "unsupported_media_type", "stale_timestamp", "too_large"];
+    const before = await Promise.all(RESULTS.map(result));
     const message = aMessage();
     await server.client.ingestMessage({ body: message });
     await server.client.ingestMessage({ body: message });
@@ -36,8 +37,11 @@ describe("metrics", () => {
     await postRaw(server.baseUrl, JSON.stringify(aMessage()), { headers: { "x-signature": "00" } });
     await postRaw(server.baseUrl, "{not json", { secret: SECRET });
     await postRaw(server.baseUrl, "{}", { secret: SECRET, headers: { "content-type": "text/plain" } });
-    const after = await Promise.all(["created", "duplicate", "invalid_signature", "validation_error", "unsupported_media_type"].map(result));
-    expect(after.map((n, i) => n - before[i]!)).toEqual([2, 1, 1, 1, 1]);
+    const stale = { "webhook-id": "msg_1", "webhook-timestamp": "1000000000", "webhook-signature": "v1,AAAA" };
+    await postRaw(server.baseUrl, JSON.stringify(aMessage()), { headers: stale });
+    await postRaw(server.baseUrl, "x".repeat(70_000), { secret: SECRET });
+    const after = await Promise.all(RESULTS.map(result));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([2, 1, 1, 1, 1, 1, 1]);
   });
 
   it("labels requests by route pattern and status, never by raw URL", async () => {

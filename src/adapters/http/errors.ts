@@ -4,6 +4,7 @@ import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
 import type { ValidationErrorBody } from "../../contracts/schemas.js";
+import { SERVED, servedPath } from "./request-facts.js";
 import type { ErrorStep } from "./steps.js";
 
 export interface ErrorLogger {
@@ -40,7 +41,7 @@ function ruleOf(issue: ZodIssue, root: string): string {
 }
 
 /** Each issue with the field it concerns, and a message that names that field and the rule. */
-const issuesOf = (error: ZodError | null, root: string) =>
+export const issuesOf = (error: ZodError | null, root: string) =>
   (error?.issues ?? []).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join(".") : root;
     return { path, message: `${path} ${ruleOf(issue, root)}` };
@@ -55,6 +56,25 @@ export function requestValidationErrorHandler(err: RequestValidationError, _req:
     ...issuesOf(err.body, "body"),
   ];
   sendJson(res, 422, validationBody(VALIDATION_FAILED, issues));
+}
+
+/** Every path the app serves answers 405 with `Allow` to another method, and 204 to OPTIONS; any other path is 404. */
+export function notFoundOrNotAllowed(req: IncomingMessage, res: ServerResponse): void {
+  const allowed = SERVED.get(servedPath((req.url ?? "").split("?")[0] ?? ""));
+  if (!allowed) return sendError(res, 404, "not found");
+  res.setHeader("Allow", [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", "));
+  if (req.method === "OPTIONS") {
+    res.statusCode = 204;
+    return void res.end();
+  }
+  sendError(res, 405, "method not allowed");
+}
+
+/** The read API wants a bearer token this request lacks. */
+export class MissingReadTokenError extends Error {
+  constructor() {
+    super("missing or invalid bearer token");
+  }
 }
 
 /** A query string whose %-escapes do not decode to UTF-8. */
@@ -72,6 +92,10 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
     if (err instanceof MalformedQueryError) {
       const message = "query has a %-escape that does not decode to UTF-8 text";
       return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));
+    }
+    if (err instanceof MissingReadTokenError) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="lyftr read API"');
+      return sendError(res, 401, err.message);
     }
     if (err instanceof StorageUnavailableError) {
       logger.error({ err: err.cause, method: req.method, path: pathOf(req) }, "database unavailable");

@@ -1,6 +1,8 @@
 // Prometheus metrics: requests by route pattern and status, webhook results, latency (seconds and ms), process defaults.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { WEBHOOK_RESULTS, routeOf, webhookResult } from "./request-facts.js";
+import { WEBHOOK_RESULTS } from "../../domain/delivery.js";
+import { routeOf } from "./request-facts.js";
+import { verdictOf } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
 export interface Metrics {
@@ -49,7 +51,8 @@ export function createMetrics(): Metrics {
       requests.inc({ path, status: String(res.statusCode) });
       duration.observe({ path }, ms / 1000);
       latencyMs.observe(ms);
-      if (path === "/webhook" && req.method === "POST") webhooks.inc({ result: webhookResult(res) });
+      const verdict = verdictOf(res);
+      if (verdict !== undefined) webhooks.inc({ result: verdict.result });
     });
     next();
   };

@@ -1,17 +1,17 @@
 // Optional bearer token for the read API (GET /messages, GET /stats); health, docs and webhook stay open.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendError } from "./errors.js";
+import { MissingReadTokenError } from "./errors.js";
 
 const digest = (token: string) => createHash("sha256").update(token, "utf8").digest();
 
 /** Passes every request when no token is configured; otherwise wants `Authorization: Bearer <one of them>`. */
-export type ReadGate = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+export type ReadGate = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 export function requireReadToken(tokens: readonly string[]): ReadGate {
   // Comparing fixed-length digests keeps the comparison constant-time whatever the lengths.
   const expected = tokens.map(digest);
-  return (req, res, next) => {
+  return (req, _res, next) => {
     if (expected.length === 0) return next();
     const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
     let matched = false;
@@ -19,8 +19,6 @@ export function requireReadToken(tokens: readonly string[]): ReadGate {
       const actual = digest(presented);
       for (const candidate of expected) if (timingSafeEqual(actual, candidate)) matched = true;
     }
-    if (matched) return next();
-    res.setHeader("WWW-Authenticate", 'Bearer realm="lyftr read API"');
-    sendError(res, 401, "missing or invalid bearer token");
+    next(matched ? undefined : new MissingReadTokenError());
   };
 }

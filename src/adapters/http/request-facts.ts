@@ -1,7 +1,6 @@
-// What one request came to, in bounded vocabularies: its route pattern and, for webhooks, its result.
+// The route a request came to, in a bounded vocabulary: for metric labels and for 405 rather than 404.
 import type { IncomingMessage } from "node:http";
 import { contract } from "../../contracts/contract.js";
-import type { Reply } from "./steps.js";
 
 /** Every path the app serves and its methods: route labels, and 405 rather than 404. */
 export const SERVED = new Map<string, string[]>([
@@ -11,8 +10,8 @@ export const SERVED = new Map<string, string[]>([
   ["/docs", ["GET"]],
 ]);
 
-/** A path as SERVED spells it: express matches case-insensitively and with a trailing slash. */
-export const servedPath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path).toLowerCase();
+/** A path as SERVED spells it: express matches case-insensitively and with one trailing slash. */
+export const servedPath = (path: string) => (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).toLowerCase();
 
 /** What express adds to a request that the route label reads; absent on the webhook path. */
 type Routed = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
@@ -37,44 +36,4 @@ export function routeOf(req: IncomingMessage): string {
   const route = patternOf(req);
   routes.set(req, route);
   return route;
-}
-
-export const WEBHOOK_RESULTS = [
-  "created",
-  "duplicate",
-  "invalid_signature",
-  "validation_error",
-  "unavailable",
-  "not_configured",
-  "too_large",
-  "unsupported_media_type",
-  "bad_request",
-] as const;
-export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
-
-/** Set by the webhook route once the message is stored, so the result can tell created from duplicate. */
-export interface WebhookLocals {
-  ingest?: { messageId: string; duplicate: boolean };
-  /** Set when no secret is configured, to tell that 503 from a database outage. */
-  notConfigured?: boolean;
-}
-
-export function webhookResult(res: Reply): WebhookResult {
-  const locals = res.locals as WebhookLocals;
-  switch (res.statusCode) {
-    case 200:
-      return locals.ingest?.duplicate ? "duplicate" : "created";
-    case 401:
-      return "invalid_signature";
-    case 413:
-      return "too_large";
-    case 415:
-      return "unsupported_media_type";
-    case 422:
-      return "validation_error";
-    case 503:
-      return locals.notConfigured ? "not_configured" : "unavailable";
-    default:
-      return "bad_request";
-  }
 }

@@ -1,6 +1,7 @@
 // One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
 import { randomUUID } from "node:crypto";
-import { routeOf, webhookResult, type WebhookLocals } from "./request-facts.js";
+import { routeOf } from "./request-facts.js";
+import { verdictOf } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
 export interface RequestLogger {
@@ -30,9 +31,14 @@ export function requestLog(logger: RequestLogger): Step {
         latency_ms: Number(process.hrtime.bigint() - started) / 1e6,
       };
       // Never headers, body or text: they hold signatures, tokens and people's messages.
-      if (route === "/webhook" && req.method === "POST") {
-        const { ingest } = res.locals as WebhookLocals;
-        Object.assign(fields, { message_id: ingest?.messageId, dup: ingest?.duplicate, result: webhookResult(res) });
+      const verdict = verdictOf(res);
+      if (verdict !== undefined) {
+        const stored = verdict.result === "created" || verdict.result === "duplicate" || verdict.result === "conflict";
+        Object.assign(fields, {
+          message_id: stored ? verdict.messageId : undefined,
+          dup: stored ? verdict.result !== "created" : undefined,
+          result: verdict.result,
+        });
       }
       logger.info(fields, "request");
     });

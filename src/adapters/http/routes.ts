@@ -7,7 +7,7 @@ import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
-/** Every route but POST /webhook, whose handler (webhook-endpoint.ts) app.ts mounts itself: in express and on a short path. */
+/** Every route but POST /webhook, which runs on its own pipeline beside express (webhook-pipeline.ts). */
 const { ingestMessage: _webhook, ...servedByExpress } = contract;
 export const expressRoutes = servedByExpress;
 

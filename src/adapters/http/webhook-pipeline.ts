@@ -1,0 +1,95 @@
+// POST /webhook, every spelling of it: the gate, the contract's validation, the IngestMessage use case, then one answer from the table.
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { validateResponse } from "@ts-rest/core";
+import { StorageUnavailableError } from "../../application/ports.js";
+import type { UseCases } from "../../application/use-cases.js";
+import { contract } from "../../contracts/contract.js";
+import type { Delivery } from "../../domain/delivery.js";
+import { issuesOf, sendJson, type ErrorLogger } from "./errors.js";
+import type { Reply, Step } from "./steps.js";
+import type { GateOutcome, WebhookGate } from "./webhook-gate.js";
+import { answerOf, reasonOf, type WebhookVerdict } from "./webhook-results.js";
+
+const route = contract.ingestMessage;
+
+export interface WebhookPipelineOptions {
+  gate: WebhookGate;
+  logger: ErrorLogger;
+  /** Keeps refused attempts for GET /deliveries; absent, nothing is kept. */
+  recordDelivery?: (delivery: Delivery) => void;
+  /** Check the answer against the contract (tests turn it on). */
+  validateResponses: boolean;
+}
+
+/** What the gate saw of a request, and when it arrived (epoch ms). */
+type Seen = Pick<GateOutcome, "body" | "scheme"> & { arrivedAt: number };
+
+/** Where the pipeline leaves its verdict for the request log and the metrics. */
+export const verdictOf = (res: Reply): WebhookVerdict | undefined => res.locals.webhook as WebhookVerdict | undefined;
+
+/** A message_id worth keeping with a refusal: the sender's own, when the body held a usable one. */
+const sentMessageId = (json: unknown): string | null => {
+  const id = (json as { message_id?: unknown } | null)?.message_id;
+  return typeof id === "string" && id.length > 0 && id.length <= 256 ? id : null;
+};
+
+export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOptions): Step {
+  const conclude = (req: IncomingMessage, res: Reply, verdict: WebhookVerdict, seen: Seen) => {
+    res.locals.webhook = verdict;
+    const { status, body } = answerOf(verdict);
+    if (verdict.result === "bad_request") res.destroy(); // the client is gone: nobody to answer
+    else {
+      if (options.validateResponses) validateResponse({ appRoute: route, response: { status, body } });
+      sendJson(res, status, body);
+    }
+    if (options.recordDelivery && verdict.result !== "created" && verdict.result !== "duplicate") {
+      options.recordDelivery(deliveryOf(req, res, verdict, reasonOf(verdict, body), seen));
+    }
+  };
+
+  return (req, res, next) => {
+    const arrivedAt = Date.now();
+    options.gate(req, (gated) => {
+      const outcome = { ...gated, arrivedAt };
+      if (outcome.verdict) return conclude(req, res, outcome.verdict, outcome);
+      const parsed = route.body.safeParse(outcome.json);
+      if (!parsed.success) {
+        const verdict = { result: "validation_error", notJson: false, errors: issuesOf(parsed.error, "body"), messageId: sentMessageId(outcome.json) } as const;
+        return conclude(req, res, verdict, outcome);
+      }
+      const message = parsed.data;
+      useCases.ingestMessage(message).then(
+        (stored) => conclude(req, res, { result: stored.kind, messageId: message.message_id }, outcome),
+        (error: unknown) => {
+          if (!(error instanceof StorageUnavailableError)) return next(error);
+          options.logger.error({ err: error.cause, method: req.method, path: "/webhook" }, "database unavailable");
+          conclude(req, res, { result: "unavailable", messageId: message.message_id }, outcome);
+        },
+      );
+    });
+  };
+}
+
+function deliveryOf(
+  req: IncomingMessage,
+  res: Reply,
+  verdict: WebhookVerdict,
+  reason: string | null,
+  seen: Seen,
+): Delivery {
+  const userAgent = req.headers["user-agent"];
+  return {
+    receivedAt: new Date(seen.arrivedAt).toISOString(),
+    requestId: String(res.getHeader("x-request-id") ?? ""),
+    result: verdict.result,
+    reason,
+    messageId: "messageId" in verdict ? verdict.messageId : null,
+    signatureScheme: seen.scheme,
+    bodyBytes: seen.body?.length ?? Number(req.headers["content-length"] ?? 0),
+    // Hashed only here, for refusals: the accepted path never pays for it.
+    bodySha256: seen.body ? createHash("sha256").update(seen.body).digest("hex") : null,
+    clientAddress: req.socket.remoteAddress ?? null,
+    userAgent: userAgent === undefined ? null : userAgent.slice(0, 256),
+  };
+}
