@@ -1,13 +1,13 @@
 // ListMessages: one page of the messages that match, oldest instant first, and how many match in all.
-import { dateTimeKey, isStorableText, listPositionOf, type ListPosition, type Message } from "../domain/message.js";
+import { isStorableText, type ListPosition, type Message } from "../domain/message.js";
 import type { MessageRepository } from "./ports.js";
 
 export interface ListQuery {
   limit: number;
   offset: number;
   from?: string;
-  /** ISO-8601 date-time with `Z` or an offset; validated by the caller. */
-  since?: string;
+  /** The sort key of the instant messages must be at or after (domain `dateTimeKey`). */
+  sinceKey?: string;
   q?: string;
   /** Keyset paging: null starts at the beginning, a position continues after it; undefined is offset paging. */
   cursor?: ListPosition | null;
@@ -22,22 +22,13 @@ export interface ListResult {
   next?: ListPosition | null;
 }
 
-export async function listMessages(
-  ports: { messages: MessageRepository },
-  query: ListQuery,
-): Promise<ListResult> {
-  const { limit, offset, from, since, q, cursor } = query;
-  const sinceKey = since === undefined ? undefined : dateTimeKey(since);
-  if (sinceKey === null) throw new RangeError(`since is not an ISO-8601 date-time: ${since}`);
+export async function listMessages(ports: { messages: MessageRepository }, query: ListQuery): Promise<ListResult> {
+  const { limit, offset, from, sinceKey, q, cursor } = query;
   // Stored text never holds a NUL or a lone surrogate, so such a q matches nothing: no need to ask.
   if (q && !isStorableText(q)) return { data: [], total: 0, limit, offset, ...(cursor !== undefined && { next: null }) };
-  const { data, total } = await ports.messages.list(
-    { from, sinceKey, q: q || undefined },
-    { limit, offset, after: cursor ?? undefined },
-  );
+  const { data, total, last } = await ports.messages.list({ from, sinceKey, q: q || undefined }, { limit, offset, after: cursor ?? undefined });
   const result = { data, total, limit, offset };
   if (cursor === undefined) return result;
   // A short page is the last one; a full page may be followed by more.
-  const last = data.at(-1);
-  return { ...result, next: data.length === limit && last ? listPositionOf(last) : null };
+  return { ...result, next: data.length === limit ? last : null };
 }

@@ -1,5 +1,5 @@
 // The one port the use cases need: where messages live. Adapters implement it; nothing here knows SQL.
-import type { ListPosition, Message } from "../domain/message.js";
+import type { ListPosition, Message, ReceivedMessage } from "../domain/message.js";
 
 export interface MessageFilter {
   /** Exact sender. */
@@ -20,7 +20,18 @@ export interface PageRequest {
 export interface MessagePage {
   data: Message[];
   total: number;
+  /** Where the last message of `data` stands in the list order; null when `data` is empty. */
+  last: ListPosition | null;
 }
+
+/**
+ * What storing came to. A repeated message_id changes nothing either way; `conflict` says its
+ * content differs from the stored copy's, with both content fingerprints for whoever looks into it.
+ */
+export type InsertOutcome =
+  | { kind: "created" }
+  | { kind: "duplicate" }
+  | { kind: "conflict"; storedHash: string; sentHash: string };
 
 export interface SenderCount {
   from: string;
@@ -36,8 +47,8 @@ export interface MessageStats {
 }
 
 export interface MessageRepository {
-  /** Stores the message unless one with its id exists; true when this call stored it. Atomic. */
-  insertIfAbsent(message: Message): Promise<boolean>;
+  /** Stores the message unless one with its id exists; says which, and whether the stored copy differs. Atomic. */
+  insertIfAbsent(message: ReceivedMessage): Promise<InsertOutcome>;
   /** Matching messages ordered by ts instant then message_id, and how many match in all. */
   list(filter: MessageFilter, page: PageRequest): Promise<MessagePage>;
   stats(topSenders: number): Promise<MessageStats>;

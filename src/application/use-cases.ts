@@ -3,7 +3,7 @@ import { computeStats } from "./compute-stats.js";
 import { ingestMessage } from "./ingest-message.js";
 import { listMessages, type ListQuery } from "./list-messages.js";
 import type { MessageRepository } from "./ports.js";
-import type { Message } from "../domain/message.js";
+import type { ReceivedMessage } from "../domain/message.js";
 
 export interface Ports {
   messages: MessageRepository;
@@ -11,7 +11,7 @@ export interface Ports {
 
 export function createUseCases(ports: Ports) {
   return {
-    ingestMessage: (message: Message) => ingestMessage(ports, message),
+    ingestMessage: (message: ReceivedMessage) => ingestMessage(ports, message),
     listMessages: (query: ListQuery) => listMessages(ports, query),
     computeStats: () => computeStats(ports),
     /** Whether the store answers now. */

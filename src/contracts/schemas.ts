@@ -9,7 +9,7 @@ import {
   dateTimeKey,
   isE164,
   isStorableText,
-  isTimestamp,
+  timestampKey,
 } from "../domain/message.js";
 import { decodeCursor } from "./cursor.js";
 
@@ -22,6 +22,17 @@ const SAMPLE = {
 };
 
 const E164_MESSAGE = "must be E.164: '+' then 1 to 15 digits, the first not 0";
+
+/** A string parsed once by `parse`, whose result is what validation hands on; null is the refusal `message`. */
+const parsedString = <T>(parse: (value: string) => T | null, message: string) =>
+  z.string().transform((value, ctx) => {
+    const parsed = parse(value);
+    if (parsed !== null) return parsed;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  });
+
+const keyed = (text: string, key: string | null) => (key === null ? null : { text, key });
 
 // Factories, not shared instances: extendApi annotates the schema object it is given.
 const e164 = (example: string) =>
@@ -50,8 +61,12 @@ export const WebhookBody = extendApi(
       from: extendApi(e164(SAMPLE.from).optional(), { description: "Sender, E.164. Required unless `from_` is given." }),
       from_: extendApi(e164(SAMPLE.from).optional(), { description: "Alias of `from`; if both are given they must be equal." }),
       to: extendApi(e164(SAMPLE.to), { description: "Recipient, E.164.", example: SAMPLE.to }),
+      // Parsed once, here: the instant key travels on with the message to the store.
       ts: extendApi(
-        z.string().refine(isTimestamp, `must be an ISO-8601 UTC timestamp ending in Z (at most ${MAX_FRACTION_DIGITS} fractional digits), a real date and time`),
+        parsedString(
+          (ts) => keyed(ts, timestampKey(ts)),
+          `must be an ISO-8601 UTC timestamp ending in Z (at most ${MAX_FRACTION_DIGITS} fractional digits), a real date and time`,
+        ),
         {
           description: `When the message was sent: ISO-8601 UTC ending in \`Z\`, up to ${MAX_FRACTION_DIGITS} fractional digits. Returned exactly as sent.`,
           format: "date-time",
@@ -74,8 +89,9 @@ export const WebhookBody = extendApi(
       message_id,
       from: (from ?? from_) as string,
       to,
-      ts,
+      ts: ts.text,
       text: text ?? null,
+      tsKey: ts.key,
     })),
   { description: "A message, signed by its sender. Unknown fields are ignored.", example: SAMPLE },
 );
@@ -133,12 +149,9 @@ export const MessagesQuery = z.object({
     description: "Only messages from this sender (exact E.164 match; encode `+` as `%2B`).",
     example: SAMPLE.from,
   }),
+  // Parsed once, here: what the use case gets is the instant's sort key, not the text.
   since: extendApi(
-    z
-      .string()
-      .transform(restorePlus)
-      .refine((s) => dateTimeKey(s) !== null, "must be an ISO-8601 date-time with Z or a UTC offset")
-      .optional(),
+    parsedString((value) => dateTimeKey(restorePlus(value)), "must be an ISO-8601 date-time with Z or a UTC offset").optional(),
     {
       description: "Only messages whose `ts` instant is at or after this date-time (`Z` or an offset such as `+05:30`).",
       format: "date-time",

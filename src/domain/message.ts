@@ -13,6 +13,12 @@ export interface Message {
   text: string | null;
 }
 
+/** A message as validated on arrival, with the sort key of the instant its `ts` names worked out there, once. */
+export interface ReceivedMessage extends Message {
+  /** See `timestampKey`. */
+  tsKey: string;
+}
+
 /** A place in the list order (instant, then message_id): where a page ended, for keyset paging. */
 export interface ListPosition {
   /** The instant key (see `timestampKey`) of the message there. */
@@ -91,12 +97,6 @@ export const timestampKey = (ts: string): string | null => {
 };
 
 export const isTimestamp = (ts: string): boolean => timestampKey(ts) !== null;
-
-/** Where a stored message stands in the list order. */
-export const listPositionOf = (message: Message): ListPosition => ({
-  key: timestampKey(message.ts) ?? "",
-  messageId: message.message_id,
-});
 
 /** Key for these bounds: before every stored instant, after every stored instant. */
 const BEFORE_ALL = "";

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LyftrApiError, createClient } from "../../src/contracts/client.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
 
 /** A bare server that records what arrives, so the client's bytes can be checked independently. */
@@ -79,7 +79,7 @@ describe("typed client", () => {
     const messages = Array.from({ length: 230 }, (_, i) =>
       aMessage({ message_id: `it-${String(i).padStart(3, "0")}`, from, ts: `2025-03-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z`, text: i % 3 === 0 ? "needle" : "hay" }),
     );
-    for (const m of messages) await server.storage.messages.insertIfAbsent(m);
+    for (const m of messages) await server.storage.messages.insertIfAbsent(keyed(m));
     const collect = async (filters: Parameters<typeof server.client.messages>[0]) => {
       const ids: string[] = [];
       for await (const m of server.client.messages(filters)) ids.push(m.message_id);

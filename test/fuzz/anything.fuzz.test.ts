@@ -1,7 +1,7 @@
 // Any method, request target and headers, sent byte for byte: never a 5xx, every 4xx is a JSON error, no internals in any body.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { TIMEOUT_MS, expectErrorBody, expectNoLeak, expectNothingLogged, fuzz, headerValue, percentJunk, sendRaw, token } from "./support.js";
 
@@ -45,7 +45,7 @@ describe("anything else, fuzzed", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-    for (let i = 0; i < 3; i++) await server.storage.messages.insertIfAbsent(aMessage({ text: `seed ${i}` }));
+    for (let i = 0; i < 3; i++) await server.storage.messages.insertIfAbsent(keyed(aMessage({ text: `seed ${i}` })));
   });
   afterAll(() => server?.close());
 

@@ -6,6 +6,7 @@ import type { Message } from "../../src/domain/message.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { KNOWN, decodeComponent, encode, encoding, fold, instant, param, splice, type Param, type Verdict } from "./query-arbitraries.js";
 import { TIMEOUT_MS, expectErrorBody, expectNoLeak, expectNothingLogged, fuzz, parseJson, rarely, send } from "./support.js";
+import { keyed } from "../support/messages.js";
 
 const [A, B, C] = ["+919876543210", "+14155550100", "+447700900123"];
 const msg = (message_id: string, from: string, ts: string, text: string | null): Message => ({ message_id, from, to: "+14155550199", ts, text });
@@ -80,7 +81,7 @@ describe("GET /messages, fuzzed", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-    for (const m of SEEDS) await server.storage.messages.insertIfAbsent(m);
+    for (const m of SEEDS) await server.storage.messages.insertIfAbsent(keyed(m));
   });
   afterAll(() => server?.close());
 

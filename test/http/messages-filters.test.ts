@@ -1,7 +1,7 @@
 // GET /messages filters: from (with '+' encoded or not), since (Z and offsets, inclusive), and every combination with q.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../src/domain/message.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 const X = "+919876543210";
@@ -26,7 +26,7 @@ describe("GET /messages filters", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    for (const m of [...messages].reverse()) await server.storage.messages.insertIfAbsent(m);
+    for (const m of [...messages].reverse()) await server.storage.messages.insertIfAbsent(keyed(m));
   });
   afterAll(() => server.close());
 

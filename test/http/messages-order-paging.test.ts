@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { MessagesQuery } from "../../src/contracts/schemas.js";
 import type { Message } from "../../src/domain/message.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 const ids = (messages: Message[]) => messages.map((m) => m.message_id);
@@ -31,7 +31,7 @@ describe("GET /messages ordering", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    for (const m of messages) await server.storage.messages.insertIfAbsent(m);
+    for (const m of messages) await server.storage.messages.insertIfAbsent(keyed(m));
   });
   afterAll(() => server.close());
 
@@ -76,7 +76,7 @@ describe("GET /messages paging", () => {
       return aMessage({ message_id: `p-${String((i * 37) % COUNT).padStart(2, "0")}`, ts, text: `n${i}` });
     });
     for (const i of [...seeded.keys()].sort((a, b) => ((a * 17) % COUNT) - ((b * 17) % COUNT))) {
-      await server.storage.messages.insertIfAbsent(seeded[i]!);
+      await server.storage.messages.insertIfAbsent(keyed(seeded[i]!));
     }
     const all = await list(server, { limit: 100 });
     full = ids(all.data);

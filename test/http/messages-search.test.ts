@@ -1,7 +1,7 @@
 // GET /messages?q=: case-insensitive substring of text, beyond ASCII, with % and _ taken literally.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../src/domain/message.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 const texts: Record<string, string | null> = {
@@ -28,7 +28,7 @@ describe("GET /messages q", () => {
     const entries = Object.entries(texts);
     for (const [i, [id, text]] of entries.entries()) {
       const ts = `2025-03-01T12:00:${String(i).padStart(2, "0")}Z`;
-      await server.storage.messages.insertIfAbsent(aMessage({ message_id: id, ts, text }));
+      await server.storage.messages.insertIfAbsent(keyed(aMessage({ message_id: id, ts, text })));
     }
   });
   afterAll(() => server.close());

@@ -1,6 +1,6 @@
 // GET /messages: malformed or out-of-range parameters answer 422 naming the parameter; edge values are accepted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 interface ValidationError {
@@ -13,7 +13,7 @@ describe("GET /messages validation", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    await server.storage.messages.insertIfAbsent(aMessage({ message_id: "v1" }));
+    await server.storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "v1" })));
   });
   afterAll(() => server.close());
 

@@ -1,6 +1,6 @@
 // GET /stats: empty shape, top ten senders by count then from, first/last by instant, duplicates counted once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 async function stats(server: TestServer) {
@@ -59,19 +59,19 @@ describe("GET /stats with data", () => {
       for (let i = 0; i < count; i++) {
         n += 1;
         const ts = `2025-01-15T1${n % 10}:00:00.${String(n).padStart(3, "0")}Z`;
-        await server.storage.messages.insertIfAbsent(aMessage({ message_id: `st-${n}`, from, ts }));
+        await server.storage.messages.insertIfAbsent(keyed(aMessage({ message_id: `st-${n}`, from, ts })));
       }
     }
     // First and last by instant; by text "…00.5Z" sorts before "…00Z", so text order would swap them.
-    await server.storage.messages.insertIfAbsent(
+    await server.storage.messages.insertIfAbsent(keyed(
       aMessage({ message_id: "st-first", from: "+15550000001", ts: "2025-01-15T00:00:00Z" }),
-    );
-    await server.storage.messages.insertIfAbsent(
+    ));
+    await server.storage.messages.insertIfAbsent(keyed(
       aMessage({ message_id: "st-last", from: "+15550000001", ts: "2025-01-15T23:59:59.5Z" }),
-    );
-    await server.storage.messages.insertIfAbsent(
+    ));
+    await server.storage.messages.insertIfAbsent(keyed(
       aMessage({ message_id: "st-last-text", from: "+15550000001", ts: "2025-01-15T23:59:59Z" }),
-    );
+    ));
   });
   afterAll(() => server.close());
 

@@ -18,7 +18,7 @@ function runScript(close: boolean): Promise<{ code: number | null; stdout: strin
     const { default: Sqlite } = await import("better-sqlite3");
     const path = ${JSON.stringify(db.path)};
     const storage = await openDatabase({ kind: "sqlite", path }, { onTextIndexError: (e) => console.error(String(e)) });
-    await storage.messages.insertIfAbsent({ message_id: "m", from: "+1", to: "+2", ts: "2025-01-15T10:00:00Z", text: "quokka" });
+    await storage.messages.insertIfAbsent({ message_id: "m", from: "+1", to: "+2", ts: "2025-01-15T10:00:00Z", tsKey: "2025-01-15T10:00:00", text: "quokka" });
     // Until the worker has indexed the message: it is alive, and it is what could keep the process so.
     const index = new Sqlite(path + "-fts", { readonly: true });
     while (index.prepare("select up_to from progress").pluck().get() < 1) await new Promise((r) => setTimeout(r, 20));

@@ -85,5 +85,6 @@ describe("README: Sending a message", () => {
     const built = { message_id: id!, from: "+919876543210", to: "+14155550100", text: "Hello" };
     expect(all.map((m) => m.message_id).sort()).toEqual([id!, "example-1", "m1", "m2"].sort());
     expect(all).toContainEqual(expect.objectContaining(built));
-  });
+    // Four npm runs, each starting node twice: seconds apiece on a busy machine.
+  }, 60_000);
 });

@@ -31,7 +31,7 @@ export interface ShellRun {
  * Runs a block from the repo root under `bash -euo pipefail`, so a failing step or an unset variable
  * (a block leaning on an earlier one) stops it; the environment is a fresh shell's plus `env`.
  */
-export function runBlock(script: string, env: Record<string, string>, timeoutMs = 10_000): Promise<ShellRun> {
+export function runBlock(script: string, env: Record<string, string>, timeoutMs = 45_000): Promise<ShellRun> {
   const child = spawn("bash", ["-euo", "pipefail", "-c", script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env },

@@ -1,8 +1,10 @@
 // Gives each test of a storage suite its own fresh, migrated database from one DATABASES entry.
 import { afterEach, beforeEach } from "vitest";
 import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
-import type { Message } from "../../src/domain/message.js";
+import type { MessagePage } from "../../src/application/ports.js";
+import { timestampKey, type Message } from "../../src/domain/message.js";
 import type { TestDatabase } from "../support/databases.js";
+import { keyed } from "../support/messages.js";
 
 export interface FreshStorage {
   readonly storage: Storage;
@@ -61,10 +63,16 @@ export function useFreshStorage(database: TestDatabase): FreshStorage {
     },
     async insertAll(messages) {
       for (const message of messages) {
-        if (!(await storage().messages.insertIfAbsent(message))) {
+        if (!(await storage().messages.insertIfAbsent(keyed(message)))) {
           throw new Error(`fixture ${message.message_id} was not new`);
         }
       }
     },
   };
+}
+
+/** The page a repository should answer: these messages, this total, and the list position of the last one. */
+export function pageOf(data: Message[], total: number): MessagePage {
+  const end = data.at(-1);
+  return { data, total, last: end ? { key: timestampKey(end.ts)!, messageId: end.message_id } : null };
 }

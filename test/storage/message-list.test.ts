@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { MessageFilter } from "../../src/application/ports.js";
 import type { Message } from "../../src/domain/message.js";
 import { DATABASES } from "../support/databases.js";
-import { aMessage } from "../support/messages.js";
-import { useFreshStorage } from "./fresh-storage.js";
+import { aMessage, keyed } from "../support/messages.js";
+import { pageOf, useFreshStorage } from "./fresh-storage.js";
 
 const everything = { limit: 100, offset: 0 };
 const T = (time: string) => `2025-01-15T${time}Z`;
@@ -63,13 +63,13 @@ describe.each(DATABASES)("message list on $name", (database) => {
     });
 
     it("orders message_id by bytes: upper case before lower case, m10 before m9", async () => {
-      for (const id of ["m9", "a", "m10", "B", "_", "A", "b"]) await repo().insertIfAbsent(aMessage({ message_id: id }));
+      for (const id of ["m9", "a", "m10", "B", "_", "A", "b"]) await repo().insertIfAbsent(keyed(aMessage({ message_id: id })));
       expect(await ids()).toEqual(["A", "B", "_", "a", "b", "m10", "m9"]);
     });
 
     it("orders non-ASCII message_ids by UTF-8 bytes (code points), not UTF-16 units", async () => {
       // U+FF21 sorts before U+1F600 in UTF-8, after it in UTF-16 (surrogates start at 0xD800).
-      for (const id of ["😀", "\uFF21", "é", "z"]) await repo().insertIfAbsent(aMessage({ message_id: id }));
+      for (const id of ["😀", "\uFF21", "é", "z"]) await repo().insertIfAbsent(keyed(aMessage({ message_id: id })));
       expect(await ids()).toEqual(["z", "é", "\uFF21", "😀"]);
     });
   });
@@ -108,8 +108,8 @@ describe.each(DATABASES)("message list on $name", (database) => {
 
     it("answers an empty page with the right total past the end", async () => {
       await fresh.insertAll(build());
-      expect(await repo().list({}, { limit: 10, offset: 23 })).toEqual({ data: [], total: 23 });
-      expect(await repo().list({}, { limit: 10, offset: 1000 })).toEqual({ data: [], total: 23 });
+      expect(await repo().list({}, { limit: 10, offset: 23 })).toEqual(pageOf([], 23));
+      expect(await repo().list({}, { limit: 10, offset: 1000 })).toEqual(pageOf([], 23));
     });
 
     it("counts the total ignoring limit and offset", async () => {
@@ -121,7 +121,7 @@ describe.each(DATABASES)("message list on $name", (database) => {
     });
 
     it("answers an empty database with no data and a total of 0", async () => {
-      expect(await repo().list({}, everything)).toEqual({ data: [], total: 0 });
+      expect(await repo().list({}, everything)).toEqual(pageOf([], 0));
     });
   });
 });

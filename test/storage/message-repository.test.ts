@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
 import { StorageUnavailableError } from "../../src/application/ports.js";
 import { DATABASES } from "../support/databases.js";
-import { aMessage } from "../support/messages.js";
-import { useFreshStorage } from "./fresh-storage.js";
+import { aMessage, keyed } from "../support/messages.js";
+import { pageOf, useFreshStorage } from "./fresh-storage.js";
 
 const everything = { limit: 100, offset: 0 };
 
@@ -13,59 +13,67 @@ describe.each(DATABASES)("message repository on $name", (database) => {
   const repo = () => fresh.storage.messages;
 
   describe("insertIfAbsent", () => {
-    it("answers true for a new id, then false for the same id", async () => {
+    it("answers created for a new id, then duplicate for the same copy again", async () => {
       const m = aMessage();
-      expect(await repo().insertIfAbsent(m)).toBe(true);
-      expect(await repo().insertIfAbsent(m)).toBe(false);
-      expect(await repo().list({}, everything)).toEqual({ data: [m], total: 1 });
+      expect((await repo().insertIfAbsent(keyed(m))).kind).toBe("created");
+      expect((await repo().insertIfAbsent(keyed(m))).kind).toBe("duplicate");
+      expect(await repo().list({}, everything)).toEqual(pageOf([m], 1));
     });
 
-    it("keeps the first copy when the same id comes again with other fields", async () => {
+    it("keeps the first copy when the same id comes again with other fields, and calls that a conflict", async () => {
       const first = aMessage({ message_id: "dup", from: "+111", to: "+222", ts: "2025-01-15T10:00:00Z", text: "first" });
       const second = { message_id: "dup", from: "+333", to: "+444", ts: "2025-02-01T00:00:00Z", text: "second" };
-      expect(await repo().insertIfAbsent(first)).toBe(true);
-      expect(await repo().insertIfAbsent(second)).toBe(false);
-      expect(await repo().insertIfAbsent({ ...second, text: null })).toBe(false);
-      expect(await repo().list({}, everything)).toEqual({ data: [first], total: 1 });
+      expect((await repo().insertIfAbsent(keyed(first))).kind).toBe("created");
+      const conflict = await repo().insertIfAbsent(keyed(second));
+      expect(conflict).toEqual({ kind: "conflict", storedHash: expect.stringMatching(/^[0-9a-f]{64}$/), sentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      if (conflict.kind !== "conflict") return;
+      expect(conflict.storedHash).not.toBe(conflict.sentHash);
+      // Each field counts, and no text differs from empty text.
+      for (const other of [{ from: "+999" }, { to: "+999" }, { ts: "2025-01-15T10:00:00.0Z" }, { text: null }, { text: "" }, { text: "first " }]) {
+        expect((await repo().insertIfAbsent(keyed({ ...first, ...other }))).kind, JSON.stringify(other)).toBe("conflict");
+      }
+      expect(await repo().insertIfAbsent(keyed({ ...first }))).toEqual({ kind: "duplicate" });
+      expect(await repo().list({}, everything)).toEqual(pageOf([first], 1));
     });
 
     it("stores exactly one row when 50 inserts of one id race", async () => {
       const copies = Array.from({ length: 50 }, (_, i) => aMessage({ message_id: "race", text: `copy ${i}` }));
-      const results = await Promise.all(copies.map((m) => repo().insertIfAbsent(m)));
-      expect(results.filter((r) => r === true)).toHaveLength(1);
-      expect(results.filter((r) => r === false)).toHaveLength(49);
+      const results = await Promise.all(copies.map((m) => repo().insertIfAbsent(keyed(m))));
+      // Every copy differs in text: one is stored, every other is told it conflicts with it.
+      expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
+      expect(results.filter((r) => r.kind === "conflict")).toHaveLength(49);
       const { data, total } = await repo().list({}, everything);
       expect(total).toBe(1);
-      expect(data).toEqual([copies[results.indexOf(true)]]);
+      expect(data).toEqual([copies[results.findIndex((r) => r.kind === "created")]]);
     });
 
     it("tells each caller of one burst whether its own copy was stored: old, new and repeated ids mixed", async () => {
       const stored = aMessage({ message_id: "old" });
-      await repo().insertIfAbsent(stored);
+      await repo().insertIfAbsent(keyed(stored));
       const burst = [
         aMessage({ message_id: "old", text: "late copy" }),
         aMessage({ message_id: "b", text: "one b" }),
         aMessage({ message_id: "b", text: "other b" }),
         aMessage({ message_id: "c" }),
       ];
-      const [late, oneB, otherB, c] = await Promise.all(burst.map((m) => repo().insertIfAbsent(m)));
-      expect([late, c]).toEqual([false, true]);
+      const [late, oneB, otherB, c] = await Promise.all(burst.map((m) => repo().insertIfAbsent(keyed(m))));
+      expect([late!.kind, c!.kind]).toEqual(["conflict", "created"]);
       // Either copy of b may come first (PostgreSQL runs them on two connections); exactly one is stored, the one told so.
-      expect([oneB, otherB].sort()).toEqual([false, true]);
-      const storedB = oneB ? burst[1] : burst[2];
-      expect(await repo().list({}, everything)).toEqual({ data: [storedB, burst[3], stored], total: 3 });
+      expect([oneB!.kind, otherB!.kind].sort()).toEqual(["conflict", "created"]);
+      const storedB = (oneB!.kind === "created" ? burst[1] : burst[2])!;
+      expect(await repo().list({}, everything)).toEqual(pageOf([storedB, burst[3]!, stored], 3));
     });
 
     it("stores many different ids inserted concurrently", async () => {
       const messages = Array.from({ length: 50 }, (_, i) => aMessage({ message_id: `c${String(i).padStart(2, "0")}` }));
-      const results = await Promise.all(messages.map((m) => repo().insertIfAbsent(m)));
-      expect(results.every((r) => r === true)).toBe(true);
-      expect(await repo().list({}, everything)).toEqual({ data: messages, total: 50 });
+      const results = await Promise.all(messages.map((m) => repo().insertIfAbsent(keyed(m))));
+      expect(results.every((r) => r.kind === "created")).toBe(true);
+      expect(await repo().list({}, everything)).toEqual(pageOf(messages, 50));
     });
 
     it("gives back a null text as null", async () => {
       const m = aMessage({ text: null });
-      await repo().insertIfAbsent(m);
+      await repo().insertIfAbsent(keyed(m));
       const [stored] = (await repo().list({}, everything)).data;
       expect(stored).toEqual(m);
       expect(stored?.text).toBeNull();
@@ -73,7 +81,7 @@ describe.each(DATABASES)("message repository on $name", (database) => {
 
     it("gives back an empty text as an empty string, not null", async () => {
       const m = aMessage({ text: "" });
-      await repo().insertIfAbsent(m);
+      await repo().insertIfAbsent(keyed(m));
       expect((await repo().list({}, everything)).data[0]?.text).toBe("");
     });
 
@@ -94,7 +102,7 @@ describe.each(DATABASES)("message repository on $name", (database) => {
     it("keeps a text of the full 4096 characters, including astral ones, intact", async () => {
       const text = "😀".repeat(2048) + "a".repeat(2048);
       const m = aMessage({ text });
-      await repo().insertIfAbsent(m);
+      await repo().insertIfAbsent(keyed(m));
       expect((await repo().list({}, everything)).data[0]?.text).toBe(text);
     });
 
@@ -109,13 +117,13 @@ describe.each(DATABASES)("message repository on $name", (database) => {
   describe("opening", () => {
     it("migrates a fresh database while another database on the same server is already migrated", async () => {
       // fresh.storage is already open and migrated; a second, separate database must not be confused with it.
-      await fresh.storage.messages.insertIfAbsent(aMessage({ message_id: "elsewhere" }));
+      await fresh.storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "elsewhere" })));
       const other = await database.create();
       try {
         const storage = await openDatabase(other.location);
         try {
-          expect(await storage.messages.list({}, everything)).toEqual({ data: [], total: 0 });
-          expect(await storage.messages.insertIfAbsent(aMessage({ message_id: "here" }))).toBe(true);
+          expect(await storage.messages.list({}, everything)).toEqual(pageOf([], 0));
+          expect((await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "here" })))).kind).toBe("created");
           expect(await storage.messages.list({}, everything)).toMatchObject({ total: 1, data: [{ message_id: "here" }] });
         } finally {
           await storage.close();
@@ -127,11 +135,11 @@ describe.each(DATABASES)("message repository on $name", (database) => {
     });
 
     it("opens the same database a second time without migrating it again, and both see one table", async () => {
-      await repo().insertIfAbsent(aMessage({ message_id: "shared" }));
+      await repo().insertIfAbsent(keyed(aMessage({ message_id: "shared" })));
       const again = await openDatabase(fresh.location);
       try {
         expect(await again.messages.list({}, everything)).toMatchObject({ total: 1, data: [{ message_id: "shared" }] });
-        expect(await again.messages.insertIfAbsent(aMessage({ message_id: "shared" }))).toBe(false);
+        expect((await again.messages.insertIfAbsent(keyed(aMessage({ message_id: "shared" })))).kind).toBe("duplicate");
       } finally {
         await again.close();
       }
@@ -144,11 +152,11 @@ describe.each(DATABASES)("message repository on $name", (database) => {
     });
 
     it("rejects every call with StorageUnavailableError once closed", async () => {
-      await repo().insertIfAbsent(aMessage());
+      await repo().insertIfAbsent(keyed(aMessage()));
       const messages = repo();
       await fresh.storage.close();
       await expect(messages.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
-      await expect(messages.insertIfAbsent(aMessage())).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(messages.insertIfAbsent(keyed(aMessage()))).rejects.toBeInstanceOf(StorageUnavailableError);
       await expect(messages.list({}, everything)).rejects.toBeInstanceOf(StorageUnavailableError);
       await expect(messages.stats(10)).rejects.toBeInstanceOf(StorageUnavailableError);
     });

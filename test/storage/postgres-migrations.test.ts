@@ -3,7 +3,7 @@ import { Migrator } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
 import { openPostgres } from "../../src/adapters/storage/postgres/dialect.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { DATABASES } from "../support/databases.js";
 
 const postgres = DATABASES.find((d) => d.name === "postgres");
@@ -61,7 +61,7 @@ describe.skipIf(!postgres)("PostgreSQL migrations", () => {
         expect((await storage.messages.stats(10)).top_senders).toEqual([{ from: "+200", count: 2 }, { from: "+100", count: 1 }]);
         // This release's batches, and an instance of the previous one still inserting a row at a time.
         await Promise.all([
-          ...["+100", "+300", "+300"].map((from) => storage.messages.insertIfAbsent(aMessage({ from }))),
+          ...["+100", "+300", "+300"].map((from) => storage.messages.insertIfAbsent(keyed(aMessage({ from })))),
           old.db.insertInto("messages").values(row("old-3", "+300")).execute(),
         ]);
         const stats = await storage.messages.stats(10);

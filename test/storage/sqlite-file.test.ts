@@ -5,8 +5,9 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { sqliteMigrations } from "../../src/adapters/storage/sqlite/migrations.js";
+import { pageOf } from "./fresh-storage.js";
 
 const everything = { limit: 100, offset: 0 };
 
@@ -44,7 +45,7 @@ describe("sqlite file", () => {
     const storage = await open(path);
     expect(statSync(join(dir, "a", "b", "c")).isDirectory()).toBe(true);
     expect(statSync(path).isFile()).toBe(true);
-    await storage.messages.insertIfAbsent(aMessage({ message_id: "kept" }));
+    await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "kept" })));
     await storage.close();
     expect(inspect(path, (db) => db.prepare("select message_id from messages").pluck().all())).toEqual(["kept"]);
   });
@@ -55,17 +56,17 @@ describe("sqlite file", () => {
     const m2 = aMessage({ message_id: "m2", ts: "2025-01-15T10:00:00Z", text: null });
 
     const first = await open(path);
-    await first.messages.insertIfAbsent(m1);
+    await first.messages.insertIfAbsent(keyed(m1));
     await first.close();
 
     const second = await open(path);
-    expect(await second.messages.list({}, everything)).toEqual({ data: [m1], total: 1 });
-    expect(await second.messages.insertIfAbsent(m1)).toBe(false);
-    expect(await second.messages.insertIfAbsent(m2)).toBe(true);
+    expect(await second.messages.list({}, everything)).toEqual(pageOf([m1], 1));
+    expect((await second.messages.insertIfAbsent(keyed(m1))).kind).toBe("duplicate");
+    expect((await second.messages.insertIfAbsent(keyed(m2))).kind).toBe("created");
     await second.close();
 
     const third = await open(path);
-    expect(await third.messages.list({}, everything)).toEqual({ data: [m2, m1], total: 2 });
+    expect(await third.messages.list({}, everything)).toEqual(pageOf([m2, m1], 2));
     await third.close();
 
     const applied = inspect(path, (db) => db.prepare("select name from kysely_migration order by name").pluck().all());
@@ -75,7 +76,7 @@ describe("sqlite file", () => {
   it("puts the file in WAL journal mode, and it stays so after close", async () => {
     const path = join(dir, "app.db");
     const storage = await open(path);
-    await storage.messages.insertIfAbsent(aMessage());
+    await storage.messages.insertIfAbsent(keyed(aMessage()));
     expect(inspect(path, (db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
     await storage.close();
     expect(inspect(path, (db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
@@ -86,9 +87,9 @@ describe("sqlite file", () => {
     const writer = await open(path);
     const reader = await open(path);
     const m = aMessage();
-    expect(await writer.messages.insertIfAbsent(m)).toBe(true);
-    expect(await reader.messages.list({}, everything)).toEqual({ data: [m], total: 1 });
-    expect(await reader.messages.insertIfAbsent(m)).toBe(false);
+    expect((await writer.messages.insertIfAbsent(keyed(m))).kind).toBe("created");
+    expect(await reader.messages.list({}, everything)).toEqual(pageOf([m], 1));
+    expect((await reader.messages.insertIfAbsent(keyed(m))).kind).toBe("duplicate");
   });
 
   describe(":memory:", () => {
@@ -96,9 +97,9 @@ describe("sqlite file", () => {
       const storage = await open(":memory:");
       const m = aMessage({ text: "in memory" });
       await expect(storage.messages.ping()).resolves.toBeUndefined();
-      expect(await storage.messages.insertIfAbsent(m)).toBe(true);
-      expect(await storage.messages.insertIfAbsent(m)).toBe(false);
-      expect(await storage.messages.list({ q: "MEMORY" }, everything)).toEqual({ data: [m], total: 1 });
+      expect((await storage.messages.insertIfAbsent(keyed(m))).kind).toBe("created");
+      expect((await storage.messages.insertIfAbsent(keyed(m))).kind).toBe("duplicate");
+      expect(await storage.messages.list({ q: "MEMORY" }, everything)).toEqual(pageOf([m], 1));
       expect(await storage.messages.stats(10)).toMatchObject({ total_messages: 1, unique_senders: 1 });
       expect(existsSync(":memory:")).toBe(false);
     });
@@ -106,8 +107,8 @@ describe("sqlite file", () => {
     it("gives each open its own empty database", async () => {
       const one = await open(":memory:");
       const two = await open(":memory:");
-      await one.messages.insertIfAbsent(aMessage());
-      expect(await two.messages.list({}, everything)).toEqual({ data: [], total: 0 });
+      await one.messages.insertIfAbsent(keyed(aMessage()));
+      expect(await two.messages.list({}, everything)).toEqual(pageOf([], 0));
     });
   });
 });

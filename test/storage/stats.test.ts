@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/domain/message.js";
 import { openDatabase } from "../../src/adapters/storage/database.js";
 import { DATABASES } from "../support/databases.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 import { useFreshStorage } from "./fresh-storage.js";
 
 const T = (time: string) => `2025-01-15T${time}Z`;
@@ -89,8 +89,8 @@ describe.each(DATABASES)("message stats on $name", (database) => {
 
   it("counts a duplicate id once, for the sender of the first copy", async () => {
     const first = aMessage({ message_id: "dup", from: "+111" });
-    await repo().insertIfAbsent(first);
-    await repo().insertIfAbsent({ ...first, from: "+222" });
+    await repo().insertIfAbsent(keyed(first));
+    await repo().insertIfAbsent(keyed({ ...first, from: "+222" }));
     expect(await repo().stats(10)).toMatchObject({
       total_messages: 1,
       unique_senders: 1,
@@ -137,7 +137,7 @@ describe.each(DATABASES)("message stats on $name", (database) => {
       expect(await repo().stats(10)).toMatchObject({ total_messages: 1 });
       const other = await openDatabase(fresh.location);
       try {
-        expect(await other.messages.insertIfAbsent(aMessage({ from: "+333", ts: T("09:00:00") }))).toBe(true);
+        expect((await other.messages.insertIfAbsent(keyed(aMessage({ from: "+333", ts: T("09:00:00") })))).kind).toBe("created");
       } finally {
         await other.close();
       }
@@ -148,7 +148,7 @@ describe.each(DATABASES)("message stats on $name", (database) => {
       const message = aMessage({ from: "+111", ts: T("10:00:00") });
       await fresh.insertAll([message]);
       const before = await repo().stats(10);
-      expect(await repo().insertIfAbsent(message)).toBe(false);
+      expect((await repo().insertIfAbsent(keyed(message))).kind).toBe("duplicate");
       expect(await repo().stats(10)).toEqual(before);
     });
 

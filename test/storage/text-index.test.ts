@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
 import { attachTextIndex, fold, textIndexStep, trigramQueries } from "../../src/adapters/storage/sqlite/text-index.js";
 import type { Message } from "../../src/domain/message.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 
 const everything = { limit: 100, offset: 0 };
 const SEARCHES = ["quokka", "QUOKKA", "okka", "kka", "ok", "οδοσ", "ΟΔΟΣ", "a qu", "absent"];
@@ -46,7 +46,7 @@ describe("sqlite text index", () => {
     return storage;
   };
   const insert = async (storage: Storage, messages: Message[]) => {
-    for (const m of messages) expect(await storage.messages.insertIfAbsent(m)).toBe(true);
+    for (const m of messages) expect((await storage.messages.insertIfAbsent(keyed(m))).kind).toBe("created");
   };
   /** What each search answers: ids in list order and the total. */
   const answers = async (storage: Storage) => {

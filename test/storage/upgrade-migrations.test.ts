@@ -7,7 +7,7 @@ import { Migrator } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
 import { openSqlite } from "../../src/adapters/storage/sqlite/dialect.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -42,8 +42,8 @@ describe("upgrading a database that holds messages", () => {
           { from: "+100", count: 1 },
         ],
       });
-      await storage.messages.insertIfAbsent(aMessage({ from: "+100" }));
-      await storage.messages.insertIfAbsent(aMessage({ message_id: "old-0", from: "+100" })); // a duplicate counts nothing
+      await storage.messages.insertIfAbsent(keyed(aMessage({ from: "+100" })));
+      await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "old-0", from: "+100" }))); // a duplicate counts nothing
       const stats = await storage.messages.stats(10);
       expect(stats.total_messages).toBe(7);
       expect(stats.top_senders).toContainEqual({ from: "+100", count: 2 });
@@ -89,7 +89,7 @@ describe("upgrading a database that holds messages", () => {
       }
       expect(await searches(storage)).toEqual(expected);
       // Once the worker has indexed the old rows, and after a new one, the answers are the same.
-      await storage.messages.insertIfAbsent(aMessage({ message_id: "new", ts: "2025-01-16T00:00:00Z", text: "quokka too" }));
+      await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "new", ts: "2025-01-16T00:00:00Z", text: "quokka too" })));
       const index = new BetterSqlite3(`${path}-fts`, { readonly: true });
       try {
         const upTo = index.prepare("select up_to from progress").pluck();

@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
-import { aMessage } from "../support/messages.js";
+import { aMessage, keyed } from "../support/messages.js";
 
 const sizeOf = (path: string) => statSync(path).size;
 
 /** About 6 MB of messages: far below the serving connection's own checkpoint threshold (10,000 pages, 40 MB). */
-const storeSixMegabytes = async (insert: (m: ReturnType<typeof aMessage>) => Promise<boolean>) => {
+const storeSixMegabytes = async (insert: (m: ReturnType<typeof aMessage>) => Promise<{ kind: string }>) => {
   for (let batch = 0; batch < 30; batch++) {
     const messages = Array.from({ length: 100 }, () => aMessage({ text: "x".repeat(2_000) }));
-    expect(await Promise.all(messages.map(insert))).toEqual(messages.map(() => true));
+    expect(await Promise.all(messages.map(insert))).toEqual(messages.map(() => ({ kind: "created" })));
   }
 };
 
@@ -26,7 +26,7 @@ describe("sqlite WAL checkpoints", () => {
     const storage = await openDatabase({ kind: "sqlite", path });
     try {
       const before = sizeOf(path);
-      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(m));
+      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(keyed(m)));
       // The rows reach the database file only through a checkpoint.
       const began = Date.now();
       while (sizeOf(path) - before < 5_000_000 && Date.now() - began < 10_000) await new Promise((r) => setTimeout(r, 50));
@@ -41,7 +41,7 @@ describe("sqlite WAL checkpoints", () => {
     const storage = await openDatabase({ kind: "sqlite", path, indexText: false });
     try {
       const before = sizeOf(path);
-      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(m));
+      await storeSixMegabytes((m) => storage.messages.insertIfAbsent(keyed(m)));
       await new Promise((r) => setTimeout(r, 300));
       expect(sizeOf(path) - before).toBeLessThan(1_000_000);
       expect(sizeOf(`${path}-wal`)).toBeGreaterThan(5_000_000);

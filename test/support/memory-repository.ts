@@ -18,10 +18,15 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
       .sort(byInstantThenId);
   return {
     rows,
-    async insertIfAbsent(message) {
-      if (rows.has(message.message_id)) return false;
-      rows.set(message.message_id, message);
-      return true;
+    async insertIfAbsent({ tsKey: _key, ...message }) {
+      const stored = rows.get(message.message_id);
+      if (stored === undefined) {
+        rows.set(message.message_id, message);
+        return { kind: "created" };
+      }
+      // A stand-in fingerprint: the use cases only pass it on.
+      const [storedHash, sentHash] = [stored, message].map((m) => JSON.stringify([m.from, m.to, m.ts, m.text]));
+      return storedHash === sentHash ? { kind: "duplicate" } : { kind: "conflict", storedHash: storedHash!, sentHash: sentHash! };
     },
     async list(filter: MessageFilter, page: PageRequest) {
       const all = matching(filter);
@@ -32,7 +37,9 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
             return key > after.key || (key === after.key && m.message_id > after.messageId);
           })
         : all;
-      return { data: start.slice(page.offset, page.offset + page.limit), total: all.length };
+      const data = start.slice(page.offset, page.offset + page.limit);
+      const end = data.at(-1);
+      return { data, total: all.length, last: end ? { key: timestampKey(end.ts)!, messageId: end.message_id } : null };
     },
     async stats(topSenders) {
       const all = matching({});

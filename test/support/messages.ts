@@ -1,6 +1,6 @@
 // Test data and raw signed requests, for the cases a typed client cannot send.
 import { signHex, signingKey } from "../../src/contracts/signature.js";
-import type { Message } from "../../src/domain/message.js";
+import { timestampKey, type Message, type ReceivedMessage } from "../../src/domain/message.js";
 
 let counter = 0;
 
@@ -15,6 +15,13 @@ export function aMessage(overrides: Partial<Message> = {}): Message {
     text: "Hello",
     ...overrides,
   };
+}
+
+/** A message as the webhook's validation hands it on: with its instant key. Throws on a ts the contract would refuse. */
+export function keyed(message: Message): ReceivedMessage {
+  const tsKey = timestampKey(message.ts);
+  if (tsKey === null) throw new Error(`not a valid ts: ${message.ts}`);
+  return { ...message, tsKey };
 }
 
 export const signBody = (secret: string, body: string | Uint8Array) =>

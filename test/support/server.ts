@@ -19,6 +19,8 @@ export interface TestServer {
   loggedErrors: unknown[];
   /** The one-line-per-request log, as the fields it was given. */
   requestLines: object[];
+  /** What the app logged as warnings (conflicting copies). */
+  warnings: object[];
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const storage = await openDatabase(options.database ?? fresh!.location);
   const errors: unknown[] = [];
   const requestLines: object[] = [];
+  const warnings: object[] = [];
   const app = createApp({
     useCases: createUseCases({ messages: storage.messages }),
     webhook: {
@@ -49,7 +52,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       nowSeconds: options.nowSeconds,
     },
     readTokens: (options.readTokens ?? "").split(",").map((t) => t.trim()).filter(Boolean),
-    logger: { error: (fields) => errors.push(fields), info: (fields) => void requestLines.push(fields) },
+    logger: {
+      error: (fields) => errors.push(fields),
+      warn: (fields) => void warnings.push(fields),
+      info: (fields) => void requestLines.push(fields),
+    },
     validateResponses: true,
   });
   const server = createHttpServer(app);
@@ -69,6 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     storage,
     loggedErrors: errors,
     requestLines,
+    warnings,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -22,8 +22,8 @@ export interface AppOptions {
   webhook: WebhookGateOptions;
   /** Bearer tokens for the read API; none means it is open. */
   readTokens?: readonly string[];
-  /** Gets one line per request (info) and every fault (error). */
-  logger: ErrorLogger & RequestLogger;
+  /** Gets one line per request (info), conflicting copies (warn) and every fault (error). */
+  logger: ErrorLogger & RequestLogger & { warn(fields: object, message: string): void };
   /** Keeps refused webhook attempts for GET /deliveries. */
   recordDelivery?: (delivery: Delivery) => void;
   /** Check every answer against the contract (tests turn it on). */

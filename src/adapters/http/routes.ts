@@ -20,8 +20,8 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(expressRoutes, {
     listMessages: {
       middleware: [options.readGate],
-      handler: async ({ query }) => {
-        const { next, ...page } = await useCases.listMessages(query);
+      handler: async ({ query: { since, ...query } }) => {
+        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since });
         const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor(next) };
         return { status: 200, body };
       },

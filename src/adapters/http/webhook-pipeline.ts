@@ -15,7 +15,7 @@ const route = contract.ingestMessage;
 
 export interface WebhookPipelineOptions {
   gate: WebhookGate;
-  logger: ErrorLogger;
+  logger: ErrorLogger & { warn(fields: object, message: string): void };
   /** Keeps refused attempts for GET /deliveries; absent, nothing is kept. */
   recordDelivery?: (delivery: Delivery) => void;
   /** Check the answer against the contract (tests turn it on). */
@@ -60,7 +60,16 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
       }
       const message = parsed.data;
       useCases.ingestMessage(message).then(
-        (stored) => conclude(req, res, { result: stored.kind, messageId: message.message_id }, outcome),
+        (stored) => {
+          const messageId = message.message_id;
+          if (stored.kind !== "conflict") return conclude(req, res, { result: stored.kind, messageId }, outcome);
+          const { storedHash, sentHash } = stored;
+          options.logger.warn(
+            { message_id: messageId, stored_hash: storedHash, sent_hash: sentHash, request_id: res.getHeader("x-request-id") },
+            "a repeated message_id with other content: acknowledged, the stored copy kept",
+          );
+          conclude(req, res, { result: "conflict", messageId, storedHash, sentHash }, outcome);
+        },
         (error: unknown) => {
           if (!(error instanceof StorageUnavailableError)) return next(error);
           options.logger.error({ err: error.cause, method: req.method, path: "/webhook" }, "database unavailable");

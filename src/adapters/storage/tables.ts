@@ -10,6 +10,8 @@ export interface MessagesTable {
   /** Sortable form of the instant `ts` names (domain `timestampKey`); ordering and `since` use it. */
   ts_key: string;
   text: string | null;
+  /** Fingerprint of from, to, ts and text (content-hash.ts): a repeated id with other content is a conflict. Null only on rows an older release stored. */
+  content_hash: string | null;
   /** When this service stored the row, ISO-8601 UTC. */
   created_at: string;
 }

@@ -89,4 +89,17 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`drop function lyftr_count_sender()`.execute(db);
     },
   },
+  // A fingerprint of each message's content, so a repeated message_id with other content is seen as a
+  // conflict: SHA-256 over from, to, ts (each then a NUL) and, when there is text, 0x01 and the text,
+  // the bytes the app hashes on insert. Rows an older release inserts later keep a null, hashed on read.
+  "0005_content_hash": {
+    async up(db: Kysely<any>) {
+      await sql`alter table messages add column if not exists content_hash text`.execute(db);
+      await sql`update messages set content_hash = encode(sha256(
+                  convert_to(from_msisdn, 'UTF8') || '\\x00'::bytea || convert_to(to_msisdn, 'UTF8') || '\\x00'::bytea ||
+                  convert_to(ts, 'UTF8') || '\\x00'::bytea || coalesce('\\x01'::bytea || convert_to(text, 'UTF8'), ''::bytea)
+                ), 'hex')
+                where content_hash is null`.execute(db);
+    },
+  },
 };

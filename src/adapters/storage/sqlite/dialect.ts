@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
+import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
@@ -37,6 +38,10 @@ export function openSqlite(path: string): OpenedSqlite {
   connection.pragma("wal_autocheckpoint = 10000");
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? fold(value) : null,
+  );
+  // For migration 0005, which fingerprints the messages stored before it.
+  connection.function("lyftr_content_hash", { deterministic: true }, (from: unknown, to: unknown, ts: unknown, text: unknown) =>
+    contentHash({ from: String(from), to: String(to), ts: String(ts), text: text === null ? null : String(text) }),
   );
   // data_version moves when another connection (another process) commits; total_changes when this one does.
   const dataVersion = connection.prepare("pragma main.data_version").pluck();

@@ -63,4 +63,16 @@ export const sqliteMigrations: Record<string, Migration> = {
                 select lower(hex(randomblob(16))) where not exists (select 1 from database_identity)`.execute(db);
     },
   },
+  // A fingerprint of each message's content, so a repeated message_id with other content is seen as a
+  // conflict. lyftr_content_hash is registered on every connection (sqlite/dialect.ts) and hashes the
+  // bytes the app hashes on insert. Idempotent, like 0004.
+  "0005_content_hash": {
+    async up(db: Kysely<any>) {
+      const { rows } = await sql<{ present: number }>`select count(*) as present from pragma_table_info('messages')
+                                                      where name = 'content_hash'`.execute(db);
+      if (!rows[0]?.present) await sql`alter table messages add column content_hash text`.execute(db);
+      await sql`update messages set content_hash = lyftr_content_hash(from_msisdn, to_msisdn, ts, text)
+                where content_hash is null`.execute(db);
+    },
+  },
 };
