@@ -1,5 +1,5 @@
-// A damaged search index file never stops SQLite storage from starting: it is set aside and rebuilt in the background, and every search stays exact.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// A damaged search index file never stops SQLite storage: it is set aside and rebuilt in the background, and every search stays exact.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +57,29 @@ async function rebuilt(path: string): Promise<void> {
   expect(progress(path).database_id).toBe(identity(path));
   expect(indexed(path, "okk")).toBe(expected("okk").total);
   expect(inspect(`${path}-fts`, (db) => db.pragma("integrity_check", { simple: true }))).toBe("ok");
+}
+
+/**
+ * Garbles the index file under a running service, from byte `from` to its end. Everything is first
+ * checkpointed into the file itself, where the garbage goes; then a commit by another connection
+ * makes the service's connections drop the pages they cached and read the file again.
+ */
+function garbleWhileOpen(indexPath: string, from: number): void {
+  const other = new BetterSqlite3(indexPath, { fileMustExist: true });
+  try {
+    other.pragma("busy_timeout = 5000");
+    expect(other.pragma("wal_checkpoint(TRUNCATE)")).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+    other.exec("begin immediate; update progress set up_to = up_to");
+    const fd = openSync(indexPath, "r+");
+    try {
+      writeSync(fd, randomBytes(statSync(indexPath).size - from), 0, undefined, from);
+    } finally {
+      closeSync(fd);
+    }
+    other.exec("commit");
+  } finally {
+    other.close();
+  }
 }
 
 describe("damaged sqlite text index", () => {
@@ -149,5 +172,57 @@ describe("damaged sqlite text index", () => {
     expect(await answers(storage)).toEqual(exact);
     expect(failures.map((error) => error.message)).toEqual([expect.stringMatching(/^no text index until restart/)]);
     failures = [];
+  });
+
+  it("keeps answering exactly when the index file is garbled while the service runs, then rebuilds it", async () => {
+    await seed();
+    const storage = await open();
+    expect(await answers(storage)).toEqual(exact);
+
+    garbleWhileOpen(`${path}-fts`, 0);
+    expect(await answers(storage)).toEqual(exact);
+    await waitFor("the damage to be reported", () => damaged.length > 0);
+    expect(damaged[0]?.error.message).toMatch(/not a database|malformed/);
+    await rebuilt(path);
+    expect(setAside(dir)).toHaveLength(1);
+    expect(await answers(storage)).toEqual(exact);
+  });
+
+  it("has the worker find the index file garbled while the service runs, with no search asked", async () => {
+    await seed();
+    const storage = await open();
+    garbleWhileOpen(`${path}-fts`, 0);
+    await waitFor("the damage to be reported", () => damaged.length > 0);
+    expect(damaged[0]?.error.message).toMatch(/^text index damaged: file is not a database/);
+    await rebuilt(path);
+    expect(setAside(dir).map((name) => join(dir, name))).toEqual([damaged[0]?.setAside]);
+    expect(await answers(storage)).toEqual(exact);
+  });
+
+  it("finds damage deep in the index through a search alone, and answers that search by reading the messages", async () => {
+    await seed();
+    // No worker: only the search can come across the damage.
+    const storage = await open(false);
+    expect(await answers(storage)).toEqual(exact);
+
+    garbleWhileOpen(`${path}-fts`, 4_096); // every page but the first: the file still opens
+    expect(await answers(storage)).toEqual(exact);
+    await waitFor("the damage to be reported", () => damaged.length > 0);
+    expect(damaged.map((d) => d.error.message)).toEqual([expect.stringMatching(/malformed/)]);
+    expect(setAside(dir).map((name) => join(dir, name))).toEqual([damaged[0]?.setAside]);
+    await waitFor("a fresh index", () => {
+      try {
+        return progress(path).up_to === 0 && progress(path).database_id === identity(path);
+      } catch {
+        return false;
+      }
+    });
+    expect(await answers(storage)).toEqual(exact);
+    await storage.close();
+
+    // The next start with the worker builds it in full.
+    const indexing = await open();
+    await rebuilt(path);
+    expect(await answers(indexing)).toEqual(exact);
   });
 });

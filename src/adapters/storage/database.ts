@@ -26,7 +26,7 @@ export interface StorageEvents {
    */
   onTextIndexError?: (error: Error) => void;
   /**
-   * SQLite's text index file was found damaged at start-up and moved to `setAside`
+   * SQLite's text index file was found damaged (at start-up or while serving) and moved to `setAside`
    * (null: nothing was moved); a fresh one is built in the background. Searches stay exact meanwhile.
    */
   onTextIndexDamaged?: (error: Error, setAside: string | null) => void;

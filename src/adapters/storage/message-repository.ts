@@ -100,6 +100,20 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     return rows.map((row) => firstOf.get(row.message_id) === row && createdIds.has(row.message_id));
   });
 
+  /** One page and the total, from one snapshot, so they agree. */
+  const listPage = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
+    db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
+      const filtered = matching(filter);
+      const rows = await after(filtered(trx.selectFrom("messages")), page.after)
+        .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text"])
+        .orderBy("ts_key")
+        .orderBy("message_id")
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute();
+      return { data: rows.map(toMessage), total: await countMatching(trx, filter, filtered) };
+    });
+
   /** The stats from one snapshot. */
   const computeStats = (topSenders: number): Promise<MessageStats> =>
     db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
@@ -148,20 +162,15 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     },
 
     list: (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
-      guarded(() =>
-        // One snapshot for both queries, so `total` and `data` agree.
-        db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
-          const filtered = matching(filter);
-          const rows = await after(filtered(trx.selectFrom("messages")), page.after)
-            .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text"])
-            .orderBy("ts_key")
-            .orderBy("message_id")
-            .limit(page.limit)
-            .offset(page.offset)
-            .execute();
-          return { data: rows.map(toMessage), total: await countMatching(trx, filter, filtered) };
-        }),
-      ),
+      guarded(async () => {
+        try {
+          return await listPage(filter, page);
+        } catch (error) {
+          // A damaged search index is no reason to fail a search: the messages themselves still answer it.
+          if (filter.q === undefined || !features.searchAidFailed?.(filter.q)) throw error;
+          return listPage(filter, page);
+        }
+      }),
 
     stats: (topSenders: number): Promise<MessageStats> =>
       guarded(async () => {

@@ -50,7 +50,11 @@ export function openSqlite(path: string): OpenedSqlite {
     db,
     migrations: sqliteMigrations,
     indexText: (options) =>
-      (index = keepTextIndex(connection, { databasePath: path, indexPath }, { ...options, inBackground: options.inBackground && !inMemory })),
+      (index = keepTextIndex(connection, { databasePath: path, indexPath }, {
+        ...options,
+        inBackground: options.inBackground && !inMemory,
+        exclusive: (work) => db.connection().execute(async () => work()),
+      })),
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
@@ -79,6 +83,7 @@ export function openSqlite(path: string): OpenedSqlite {
             where unindexed.rowid > (select up_to from search.progress)
           ) and ${exact}`;
       },
+      searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
     },
   };
 }

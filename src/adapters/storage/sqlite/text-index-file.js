@@ -1,5 +1,5 @@
 // @ts-check
-// Whether a file holds a text index of ours: its tables, the cheap checks at open, and the errors that mean damage.
+// Whether a file holds a text index of ours: its tables, the cheap checks at open, the deep one after a failed step, and the errors that mean damage.
 // Plain JavaScript because the indexer's worker thread loads it too.
 import BetterSqlite3 from "better-sqlite3";
 
@@ -92,4 +92,20 @@ export function checkTextIndexReads(connection, schema) {
   }
   if (row?.database_id !== null && typeof row?.database_id !== "string") throw notAnIndex("no valid database id");
   connection.prepare(`select rowid from ${schema}.text_index('"the"') limit 1`).get();
+}
+
+/**
+ * After a step failed with a damage code, which the messages database could have raised as well:
+ * whether the index file itself is damaged, by SQLite's check of every page and FTS5's of its own
+ * structure. It reads the whole file: the worker thread runs it, never the thread serving requests.
+ * @param {Connection} index a connection to the index file
+ */
+export function textIndexFileDamaged(index) {
+  try {
+    if (index.pragma("quick_check", { simple: true }) !== "ok") return true;
+    index.prepare("insert into text_index (text_index) values ('integrity-check')").run();
+    return false;
+  } catch (error) {
+    return isDamage(error);
+  }
 }
