@@ -6,7 +6,7 @@ import { createMessageRepository } from "./message-repository.js";
 import { openSqlite } from "./sqlite/dialect.js";
 
 export type DatabaseLocation =
-  /** `indexText: false` (tests only) leaves the text index as it is: searches read the rows it lacks. */
+  /** `indexText: false` (tests only) runs no indexer: searches read the rows the index lacks. A damaged index is still replaced. */
   | { kind: "sqlite"; path: string; indexText?: boolean }
   | { kind: "postgres"; url: string; poolSize?: number };
 
@@ -20,8 +20,16 @@ export interface StorageEvents {
   onIdleError?: (error: Error) => void;
   /** The schema could not be brought up to date yet; another attempt follows after `retryInMs`. */
   onMigrationRetry?: (error: unknown, retryInMs: number) => void;
-  /** SQLite's text indexer failed a step; it tries again shortly. Searches stay exact meanwhile, only slower. */
+  /**
+   * SQLite's text indexer failed a step and tries again shortly, or there is no text index until
+   * restart (its file could not be had). Searches stay exact meanwhile, only slower.
+   */
   onTextIndexError?: (error: Error) => void;
+  /**
+   * SQLite's text index file was found damaged (at start-up or while serving) and moved to `setAside`
+   * (null: nothing was moved); a fresh one is built in the background. Searches stay exact meanwhile.
+   */
+  onTextIndexDamaged?: (error: Error, setAside: string | null) => void;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -75,11 +83,16 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
 
 export async function openDatabase(location: DatabaseLocation, events: StorageEvents = {}): Promise<Storage> {
   if (location.kind === "sqlite") {
-    // A local file that cannot be opened or migrated will not heal by waiting: fail start-up.
+    // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
+    // search index is another matter: indexText never fails for it.
     const opened = openSqlite(location.path);
     const indexer = await migrate(opened)
       .then(() =>
-        opened.indexText({ inBackground: location.indexText ?? true, onError: events.onTextIndexError ?? (() => undefined) }),
+        opened.indexText({
+          inBackground: location.indexText ?? true,
+          onError: events.onTextIndexError ?? (() => undefined),
+          onDamaged: events.onTextIndexDamaged ?? (() => undefined),
+        }),
       )
       .catch(async (error) => {
         await opened.db.destroy();

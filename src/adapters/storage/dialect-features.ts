@@ -13,6 +13,12 @@ export interface DialectFeatures {
    * answer computed after reading one stays exact for as long as it is read again.
    */
   changeStamp?: () => string;
+  /**
+   * A search for `needle` failed: answers whether an aid of the dialect's own was to blame (SQLite's
+   * index file, found damaged). The dialect then leaves it out until it is rebuilt, so the same
+   * search run again reads the messages themselves.
+   */
+  searchAidFailed?(needle: string): boolean;
 }
 
 export interface OpenedDatabase {

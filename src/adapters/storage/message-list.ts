@@ -44,8 +44,8 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return Number(total);
   };
 
-  return (filter, page) =>
-    // One snapshot for both queries, so `total` and `data` agree.
+  /** One page and the total, from one snapshot, so they agree. */
+  const listPage = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
     db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
       const filtered = matching(filter);
       const rows = await after(filtered(trx.selectFrom("messages")), page.after)
@@ -62,5 +62,12 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
         // The stored key, not one worked out again from ts.
         last: end ? { key: end.ts_key, messageId: end.message_id } : null,
       };
+    });
+
+  return (filter, page) =>
+    listPage(filter, page).catch((error: unknown) => {
+      // A damaged search index is no reason to fail a search: the messages themselves still answer it.
+      if (filter.q === undefined || !features.searchAidFailed?.(filter.q)) throw error;
+      return listPage(filter, page);
     });
 }

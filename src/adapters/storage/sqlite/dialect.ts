@@ -8,22 +8,24 @@ import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
 import { withStatementCache } from "./statement-cache.js";
-import { attachTextIndex, claimTextIndex, fold, trigramQueries } from "./text-index.js";
-import { startTextIndexer, type TextIndexer } from "./text-indexer.js";
+import { fold } from "./text-index.js";
+import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
+import type { TextIndexer } from "./text-indexer.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
 
 export interface OpenedSqlite extends OpenedDatabase {
   /**
-   * Once the schema is current: makes sure the text index belongs to this database, then keeps it
-   * up to date in a worker thread. `:memory:` has no worker (its index stays empty and searches
-   * read every row: exact, only unindexed); nor has `inBackground: false`, which is for tests.
+   * Once the schema is current: attaches the text index (a fresh one in place of a damaged file),
+   * makes sure it belongs to this database, then keeps it up to date in a worker thread. `:memory:`
+   * has no worker (its index stays empty and searches read every row: exact, only unindexed); nor
+   * has `inBackground: false`, which is for tests. Until then, searches read every row too.
    */
-  indexText(options: { inBackground: boolean; onError: (error: Error) => void }): TextIndexer;
+  indexText(options: TextIndexEvents & { inBackground: boolean }): TextIndexer;
 }
 
-/** Opens (creating folder and files if needed) a database file and its text index `<path>-fts`, or `:memory:`. */
+/** Opens (creating folder and file if needed) a database file, or `:memory:`; indexText adds its text index, `<path>-fts`. */
 export function openSqlite(path: string): OpenedSqlite {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -47,16 +49,17 @@ export function openSqlite(path: string): OpenedSqlite {
   const dataVersion = connection.prepare("pragma main.data_version").pluck();
   const ownChanges = connection.prepare("select total_changes()").pluck();
   const indexPath = inMemory ? ":memory:" : `${path}-fts`;
-  attachTextIndex(connection, indexPath);
-  const trigramQuery = trigramQueries(connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  let index: KeptTextIndex | undefined;
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
+    db,
     migrations: sqliteMigrations,
-    indexText: ({ inBackground, onError }) => {
-      claimTextIndex(connection);
-      if (inMemory || !inBackground) return { stop: async () => undefined };
-      return startTextIndexer({ databasePath: path, indexPath }, onError);
-    },
+    indexText: (options) =>
+      (index = keepTextIndex(connection, { databasePath: path, indexPath }, {
+        ...options,
+        inBackground: options.inBackground && !inMemory,
+        exclusive: (work) => db.connection().execute(async () => work()),
+      })),
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
@@ -67,7 +70,7 @@ export function openSqlite(path: string): OpenedSqlite {
         // where lower() finds the needle, the full fold finds it too. Most matches end there, natively.
         const exact = sql<boolean>`(instr(lower(${sql.ref(column)}), ${folded}) > 0
           or instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${folded}) > 0)`;
-        const trigrams = trigramQuery(folded);
+        const trigrams = index?.trigramQuery(folded) ?? null;
         if (trigrams === null) return exact;
         // The candidates: rows the index says hold the needle's rare trigrams, and rows it has not reached yet.
         // Both are looked up by rowid, never by reading all messages; the exact test decides.
@@ -85,6 +88,7 @@ export function openSqlite(path: string): OpenedSqlite {
             where unindexed.rowid > (select up_to from search.progress)
           ) and ${exact}`;
       },
+      searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
     },
   };
 }

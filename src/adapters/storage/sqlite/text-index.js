@@ -1,6 +1,7 @@
 // @ts-check
-// The trigram index of message texts, in a file of its own beside the database: schema, ownership, fold, query, indexing step.
+// The trigram index of message texts, in a file of its own beside the database: attaching, ownership, fold, query, indexing step.
 // Plain JavaScript because the indexer's worker thread loads it too, and Node 20 cannot run TypeScript.
+import { checkTextIndexReads, checkTextIndexSchema, createTextIndexTables } from "./text-index-file.js";
 
 /** @typedef {import("better-sqlite3").Database} Connection */
 
@@ -17,27 +18,25 @@ export const fold = (text) =>
   text.includes("\u03a3") ? Array.from(text, (c) => c.toLowerCase()).join("") : text.toLowerCase();
 
 /**
- * Attaches the index file (or `:memory:`) as `search`, creating its tables when missing.
- * The index keeps no copy of the texts (content=''), only which rows hold which trigrams
- * (detail=none): a third of the size of full detail, and faster to build. The texts arrive folded,
- * so the tokenizer has no case to fold. `progress.up_to`: every message with rowid ≤ up_to and a
- * text is in the index; `database_id`: the database those rowids belong to.
+ * Attaches the index file (or `:memory:`) as `search`, creating its tables when missing. Should that
+ * fail, or the file hold someone else's tables (left as they are), or fail the reads every search
+ * starts with, the file is detached again and the error thrown: isDamage tells whether it blames the file.
  * @param {Connection} connection
  * @param {string} path
  */
 export function attachTextIndex(connection, path) {
   connection.prepare("attach database ? as search").run(path);
-  connection.pragma("search.journal_mode = WAL");
-  // A search reads a few pages of the index; better-sqlite3 would give it a 16 MB cache of its own.
-  connection.pragma("search.cache_size = -2048");
-  connection.exec(`
-    create virtual table if not exists search.text_index using fts5(
-      text, content = '', tokenize = 'trigram case_sensitive 1', detail = 'none', columnsize = 0);
-    create table if not exists search.progress (
-      one_row integer primary key check (one_row = 1),
-      up_to integer not null,
-      database_id text);
-    insert or ignore into search.progress (one_row, up_to, database_id) values (1, 0, null);`);
+  try {
+    checkTextIndexSchema(connection, "search", true);
+    connection.pragma("search.journal_mode = WAL");
+    // A search reads a few pages of the index; better-sqlite3 would give it a 16 MB cache of its own.
+    connection.pragma("search.cache_size = -2048");
+    createTextIndexTables(connection, "search");
+    checkTextIndexReads(connection, "search");
+  } catch (error) {
+    connection.exec("detach database search");
+    throw error;
+  }
 }
 
 /**

@@ -6,6 +6,19 @@ export interface TextIndexer {
   stop(): Promise<void>;
 }
 
+export interface TextIndexerEvents {
+  /** A step failed; the worker tries again shortly. */
+  onError: (error: Error) => void;
+  /** The index file is damaged; the worker waits to be stopped while it is replaced. */
+  onDamaged: (error: Error) => void;
+}
+
+/** What the worker posts when a step fails (background-worker.js). */
+interface Report {
+  damaged: boolean;
+  message: string;
+}
+
 /** A worker that died (out of memory, say) is replaced after this long: searches stay exact meanwhile, only slower. */
 const RESTART_MS = 1_000;
 /**
@@ -16,7 +29,7 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 
 
 export function startTextIndexer(
   paths: { databasePath: string; indexPath: string },
-  onError: (error: Error) => void,
+  { onError, onDamaged }: TextIndexerEvents,
 ): TextIndexer {
   let stopping = false;
   let running: { worker: Worker; exited: Promise<unknown> } | undefined;
@@ -30,7 +43,12 @@ export function startTextIndexer(
       // Not the process's own flags: some (--input-type, say) make a worker fail at start.
       execArgv: [],
     });
-    worker.on("message", (failure: string) => onError(new Error(`text indexing failed: ${failure}`)));
+    worker.on("message", ({ damaged, message }: Report) => {
+      // A worker being stopped reports on a file that is about to be replaced, or already was.
+      if (stopping) return;
+      if (damaged) onDamaged(new Error(`text index damaged: ${message}`));
+      else onError(new Error(`text indexing failed: ${message}`));
+    });
     worker.on("error", onError);
     // Indexing is never a reason to keep the process alive. After the listeners: a "message"
     // listener refs the worker's port again.
