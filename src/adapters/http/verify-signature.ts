@@ -33,8 +33,8 @@ const HEX_REASONS: Record<Exclude<HexCheck, "valid">, string> = {
 const STANDARD_REASONS: Record<Exclude<StandardCheck, "valid" | "stale">, string> = {
   incomplete: "Standard Webhooks needs all three headers: webhook-id, webhook-timestamp and webhook-signature",
   bad_timestamp: "webhook-timestamp must be Unix seconds",
-  no_v1_entry: "webhook-signature must hold space-separated v1,<base64> entries",
-  mismatch: "webhook-signature does not match: sign webhook-id.webhook-timestamp.body, with the webhook secret",
+  no_entry: "webhook-signature must hold space-separated v1,<base64> or v1a,<base64> entries, of a kind this service checks",
+  mismatch: "webhook-signature does not match: sign webhook-id.webhook-timestamp.body, with the webhook secret (v1) or whsk_ key (v1a)",
 };
 
 export function webhookGate(options: WebhookGateOptions): WebhookGate {
