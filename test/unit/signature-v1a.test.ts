@@ -1,5 +1,5 @@
 // Standard Webhooks v1a (Ed25519) in src/contracts/signature.ts: whpk_/whsk_ keys, signing, verifying, checked against node:crypto.
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   checkStandard,
@@ -13,18 +13,7 @@ import {
   signingKeys,
   verifyStandard,
 } from "../../src/contracts/signature.js";
-
-/** A fresh key pair, written as the Standard Webhooks spec serialises it: whsk_ (the seed) and whpk_. */
-function keyPair() {
-  const pair = generateKeyPairSync("ed25519");
-  const seed = pair.privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
-  const raw = pair.publicKey.export({ format: "der", type: "spki" }).subarray(-32);
-  return { ...pair, seed, whsk: `whsk_${seed.toString("base64")}`, whpk: `whpk_${raw.toString("base64")}` };
-}
-
-/** Computed here with node:crypto, independently of the code under test. */
-const v1a = (privateKey: KeyObject, id: string, ts: number | string, body: Buffer) =>
-  `v1a,${sign(null, Buffer.concat([Buffer.from(`${id}.${ts}.`), body]), privateKey).toString("base64")}`;
+import { keyPair, v1a } from "../support/ed25519.js";
 
 const body = Buffer.from('{"message_id":"m1","text":"héllo 😀"}', "utf8");
 const NOW = 1_736_935_200;

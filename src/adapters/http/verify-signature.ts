@@ -1,6 +1,6 @@
 // The gate before POST /webhook's handler: secret, size, signature on the raw bytes, type, then JSON.
 import type { IncomingMessage } from "node:http";
-import { checkHex, checkStandard, type HexCheck, type SigningKey, type StandardCheck } from "../../contracts/signature.js";
+import { checkHex, checkStandard, type HexCheck, type PublicKey, type SigningKey, type StandardCheck } from "../../contracts/signature.js";
 import { sendError, sendJson, validationBody } from "./errors.js";
 import { readRawBody } from "./read-body.js";
 import type { WebhookLocals } from "./request-facts.js";
@@ -8,6 +8,8 @@ import type { Reply } from "./steps.js";
 
 export interface WebhookGateOptions {
   signingKeys: readonly SigningKey[];
+  /** Ed25519 keys for Standard Webhooks v1a entries; configured with or without signingKeys. */
+  publicKeys: readonly PublicKey[];
   maxBodyBytes: number;
   toleranceSeconds: number;
   /** Unix seconds; a parameter so tests can move the clock. */
@@ -38,7 +40,7 @@ const STANDARD_REASONS: Record<Exclude<StandardCheck, "valid" | "stale">, string
 };
 
 export function webhookGate(options: WebhookGateOptions): WebhookGate {
-  const { signingKeys, maxBodyBytes, toleranceSeconds } = options;
+  const { signingKeys, publicKeys, maxBodyBytes, toleranceSeconds } = options;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
   /** Why the signature does not hold, for the sender to fix; null when it holds. */
@@ -53,14 +55,14 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
     };
     const standardSent = standard.id !== undefined || standard.timestamp !== undefined || standard.signature !== undefined;
     if (!standardSent) return HEX_REASONS[hex];
-    const check = checkStandard(signingKeys, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
+    const check = checkStandard({ secrets: signingKeys, publicKeys }, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
     if (check === "valid") return null;
     const reason = check === "stale" ? `webhook-timestamp is more than ${toleranceSeconds} s from the server clock` : STANDARD_REASONS[check];
     return hexHeader === undefined ? reason : `${HEX_REASONS[hex]}; ${reason}`;
   };
 
   return (req, res, onJson) => {
-    if (signingKeys.length === 0) {
+    if (signingKeys.length === 0 && publicKeys.length === 0) {
       (res.locals as WebhookLocals).notConfigured = true;
       return sendError(res, 503, "webhook secret not configured");
     }
