@@ -86,7 +86,7 @@ function secretKeyObject(key: SecretKey): KeyObject {
 export const publicKeyOf = (key: SecretKey): PublicKey =>
   createPublicKey(secretKeyObject(key)).export({ format: "der", type: "spki" }).subarray(SPKI_HEADER.length);
 
-export const signEd25519 = (key: SecretKey, content: Uint8Array): Buffer => sign(null, content, secretKeyObject(key));
+export const signEd25519 = (key: SecretKey, content: Uint8Array): Uint8Array => sign(null, content, secretKeyObject(key));
 
 /** Public keys and signatures are not secret: stopping at the first match gives nothing away. */
 export const verifiesEd25519 = (keys: readonly PublicKey[], signature: Uint8Array, content: Uint8Array): boolean =>

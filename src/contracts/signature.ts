@@ -95,7 +95,7 @@ export function signStandard(key: SigningKey, id: string, timestamp: number, bod
 /** The `webhook-signature` value for a body: `v1a,<base64>`, Ed25519 with a `whsk_` secret key. */
 export function signStandardV1a(key: SecretKey, id: string, timestamp: number, body: Uint8Array): string {
   const content = Buffer.concat([standardPrefix(id, String(timestamp)), body]);
-  return `v1a,${signEd25519(key, content).toString("base64")}`;
+  return `v1a,${Buffer.from(signEd25519(key, content)).toString("base64")}`;
 }
 
 export interface ToleranceOptions {
