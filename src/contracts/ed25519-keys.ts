@@ -8,7 +8,7 @@ export type SecretKey = Uint8Array;
 
 const PUBLIC_PREFIX = "whpk_";
 const SECRET_PREFIX = "whsk_";
-// RFC 8410 DER headers: node:crypto imports raw Ed25519 keys only as SPKI or PKCS#8.
+// RFC 8410 DER headers: with them the raw key bytes become the SPKI and PKCS#8 that node:crypto imports.
 const SPKI_HEADER = Buffer.from("302a300506032b6570032100", "hex");
 const PKCS8_HEADER = Buffer.from("302e020100300506032b657004220420", "hex");
 

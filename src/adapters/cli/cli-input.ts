@@ -48,10 +48,12 @@ export function secretFrom(
     throw new UsageError(`${variable} holds a whsk_ key, which signs only Standard Webhooks v1a: add --scheme standard`);
   }
   try {
-    const key: SigningSecret = isSecretKey(secret) ? { kind: "ed25519", key: secretKey(secret) } : { kind: "hmac", key: signingKey(secret) };
+    const key: SigningSecret = isSecretKey(secret)
+      ? { kind: "ed25519", key: secretKey(secret) }
+      : { kind: "hmac", key: signingKey(secret) };
     return { secret, key };
   } catch (error) {
-    // signingKey's message describes the shape, never the value.
+    // signingKey's and secretKey's messages describe the shape, never the value.
     throw new UsageError(`${variable}: ${error instanceof Error ? error.message : "unusable secret"}`);
   }
 }
