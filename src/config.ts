@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
 import { DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
-import { signingKeys, type SigningKey } from "./contracts/signature.js";
+import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./contracts/signature.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -17,6 +17,20 @@ const integer = (min: number, max: number, fallback: number) =>
       if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
       return z.NEVER;
+    });
+
+/** A comma-separated list of keys; the message names the rule, never a key. */
+const keyList = <K>(parse: (list: string) => K[]) =>
+  z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      try {
+        return parse(list);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
     });
 
 const Env = z.object({
@@ -38,18 +52,8 @@ const Env = z.object({
         return z.NEVER;
       }
     }),
-  WEBHOOK_SECRET: z
-    .string()
-    .default("")
-    .transform((secrets, ctx) => {
-      try {
-        return signingKeys(secrets);
-      } catch (error) {
-        // The message names the rule, never the secret.
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  WEBHOOK_SECRET: keyList(signingKeys),
+  WEBHOOK_PUBLIC_KEYS: keyList(publicKeys),
   DATABASE_POOL_SIZE: integer(1, 1000, DEFAULT_POOL_SIZE),
   READ_API_TOKEN: z
     .string()
@@ -75,6 +79,8 @@ export interface Config {
   host: string;
   database: DatabaseLocation;
   signingKeys: readonly SigningKey[];
+  /** Ed25519 keys for Standard Webhooks v1a; with these alone, and no secret, the service is configured. */
+  publicKeys: readonly PublicKey[];
   readTokens: readonly string[];
   toleranceSeconds: number;
   maxBodyBytes: number;
@@ -95,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     host: e.HOST,
     database: e.DATABASE_URL.kind === "postgres" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
+    publicKeys: Object.freeze(e.WEBHOOK_PUBLIC_KEYS),
     readTokens: Object.freeze(e.READ_API_TOKEN),
     toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,

@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   });
   const app = createApp({
     useCases: createUseCases({ messages: storage.messages }),
-    webhook: { signingKeys: config.signingKeys, maxBodyBytes: config.maxBodyBytes, toleranceSeconds: config.toleranceSeconds },
+    webhook: {
+      signingKeys: config.signingKeys,
+      publicKeys: config.publicKeys,
+      maxBodyBytes: config.maxBodyBytes,
+      toleranceSeconds: config.toleranceSeconds,
+    },
     readTokens: config.readTokens,
     logger,
   });
@@ -49,7 +54,9 @@ async function main(): Promise<void> {
     const url = `http://${urlHost(config.host)}:${port}`;
     const docs = `${url}/docs`;
     logger.info({ host: config.host, port, url, docs, database: config.database.kind }, `listening on ${url} (API docs: ${docs})`);
-    if (config.signingKeys.length === 0) logger.warn("WEBHOOK_SECRET is not set: /webhook answers 503 until it is");
+    if (config.signingKeys.length + config.publicKeys.length === 0) {
+      logger.warn("neither WEBHOOK_SECRET nor WEBHOOK_PUBLIC_KEYS is set: /webhook answers 503 until one is");
+    }
   });
   server.on("error", (error: NodeJS.ErrnoException) => {
     // One line a person can act on, like a bad setting: which address, and which variables choose it.

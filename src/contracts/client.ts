@@ -1,13 +1,17 @@
 // The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, and paging for you.
+import { randomUUID } from "node:crypto";
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
 import type { Message, MessagesQuery } from "./schemas.js";
-import { signHex, signingKey } from "./signature.js";
+import { isSecretKey, secretKey, signHex, signStandardV1a, signingKey } from "./signature.js";
 
 export interface ClientOptions {
   /** Where the service runs, e.g. `http://localhost:8000`. */
   baseUrl: string;
-  /** The webhook secret (plain or `whsec_…`); when given, `ingestMessage` calls are signed. */
+  /**
+   * How `ingestMessage` calls are signed: the webhook secret (plain or `whsec_…`) signs X-Signature;
+   * a `whsk_…` Ed25519 secret key signs Standard Webhooks v1a, with a fresh webhook-id and the current time.
+   */
   secret?: string | undefined;
   /** Bearer token for the read API, when the service sets READ_API_TOKEN. */
   readToken?: string | undefined;
@@ -34,12 +38,21 @@ export class LyftrApiError extends Error {
 const PAGE_SIZE = 100;
 
 export function createClient(options: ClientOptions) {
-  const key = options.secret === undefined ? undefined : signingKey(options.secret);
+  const secret = options.secret;
+  const v1aKey = secret !== undefined && isSecretKey(secret) ? secretKey(secret) : undefined;
+  const key = secret === undefined || v1aKey !== undefined ? undefined : signingKey(secret);
   const api = async (args: ApiFetcherArgs) => {
     // The body arrives here already serialised: these are the bytes fetch will send.
-    const signable = key && args.route === contract.ingestMessage && typeof args.body === "string";
-    if (signable && args.headers["x-signature"] === undefined) {
-      args.headers["x-signature"] = signHex(key, Buffer.from(args.body as string, "utf8"));
+    const bytes = args.route === contract.ingestMessage && typeof args.body === "string" ? Buffer.from(args.body, "utf8") : undefined;
+    if (bytes && key && args.headers["x-signature"] === undefined) {
+      args.headers["x-signature"] = signHex(key, bytes);
+    }
+    if (bytes && v1aKey && args.headers["webhook-signature"] === undefined) {
+      const id = `msg_${randomUUID().replaceAll("-", "")}`;
+      const timestamp = Math.floor(Date.now() / 1000);
+      args.headers["webhook-id"] = id;
+      args.headers["webhook-timestamp"] = String(timestamp);
+      args.headers["webhook-signature"] = signStandardV1a(v1aKey, id, timestamp, bytes);
     }
     if (options.readToken && args.route !== contract.ingestMessage && args.headers.authorization === undefined) {
       args.headers.authorization = `Bearer ${options.readToken}`;

@@ -68,7 +68,7 @@ export const contract = c.router(
         ),
         422: invalid("to", "to must be E.164: '+' then 1 to 15 digits, the first not 0"),
         503: error(
-          "No webhook secret is configured, or the database is unavailable. Nothing acknowledged: retry.",
+          "No webhook secret or public key is configured, or the database is unavailable. Nothing acknowledged: retry.",
           "database unavailable",
         ),
       },
@@ -123,7 +123,7 @@ export const contract = c.router(
       method: "GET",
       path: "/health/ready",
       summary: "Readiness",
-      description: "200 only when the database answers and a webhook secret is configured.",
+      description: "200 only when the database answers and a webhook secret or public key is configured.",
       responses: {
         200: answer(Ready, "Ready to take webhooks.", { status: "ready" }),
         503: answer(NotReady, "Not ready; `reason` says why.", { status: "not ready", reason: "database unavailable" }),

@@ -107,7 +107,8 @@ export const WebhookHeaders = z.object({
     example: "1736935200",
   }),
   "webhook-signature": extendApi(z.string().optional(), {
-    description: "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` entries.",
+    description:
+      "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` or `v1a,<base64 Ed25519 signature of id.timestamp.body>` entries.",
     example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
   }),
 });
@@ -263,7 +264,7 @@ export const Stats = extendApi(
 // ---- Health
 
 export const Live = z.object({ status: doc(z.literal("live"), "The process serves HTTP.", "live") });
-export const Ready = z.object({ status: doc(z.literal("ready"), "Database answers and a secret is set.", "ready") });
+export const Ready = z.object({ status: doc(z.literal("ready"), "Database answers and a secret or public key is set.", "ready") });
 export const NotReady = z.object({
   status: doc(z.literal("not ready"), "Not taking webhooks now.", "not ready"),
   reason: doc(z.string(), "What is missing: the webhook secret or the database.", "webhook secret not configured"),

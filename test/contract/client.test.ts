@@ -1,20 +1,21 @@
 // The typed client: signs the exact bytes it sends, and returns typed results for declared statuses.
-import { createHmac } from "node:crypto";
+import { createHmac, verify } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LyftrApiError, createClient } from "../../src/contracts/client.js";
+import { keyPair } from "../support/ed25519.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
 
 /** A bare server that records what arrives, so the client's bytes can be checked independently. */
 async function recordingServer() {
-  const seen: { body: Buffer; signature: string | undefined }[] = [];
+  const seen: { body: Buffer; signature: string | undefined; headers: IncomingMessage["headers"] }[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      seen.push({ body: Buffer.concat(chunks), signature: req.headers["x-signature"] as string | undefined });
+      seen.push({ body: Buffer.concat(chunks), signature: req.headers["x-signature"] as string | undefined, headers: req.headers });
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
     });
   });
@@ -102,5 +103,55 @@ describe("typed client", () => {
     const result = await server.client.listMessages({ query: { limit: 7, offset: 3 } });
     expect(result.status).toBe(200);
     if (result.status === 200) expect([result.body.limit, result.body.offset]).toEqual([7, 3]);
+  });
+});
+
+describe("typed client with a whsk_ secret key: Standard Webhooks v1a", () => {
+  const pair = keyPair();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ secrets: "", publicKeys: pair.whpk });
+  });
+  afterAll(() => server.close());
+
+  it("signs v1a over the exact bytes sent, with a fresh webhook-id each call and the current time", async () => {
+    const recorder = await recordingServer();
+    try {
+      const client = createClient({ baseUrl: recorder.baseUrl, secret: pair.whsk });
+      await client.ingestMessage({ body: aMessage({ text: "héllo 👋 世界" }) });
+      await client.ingestMessage({ body: aMessage() });
+      const [first, second] = recorder.seen;
+      for (const { body, headers, signature } of [first!, second!]) {
+        expect(signature).toBeUndefined();
+        const id = headers["webhook-id"] as string;
+        const timestamp = headers["webhook-timestamp"] as string;
+        expect(id).toMatch(/^msg_[0-9a-f]{32}$/);
+        expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
+        const [version, encoded] = (headers["webhook-signature"] as string).split(",");
+        expect(version).toBe("v1a");
+        const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]);
+        expect(verify(null, content, pair.publicKey, Buffer.from(encoded!, "base64"))).toBe(true);
+      }
+      expect(first!.headers["webhook-id"]).not.toBe(second!.headers["webhook-id"]);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it("is accepted by a server holding the whpk_ key, which stores the message", async () => {
+    const message = aMessage();
+    const result = await createClient({ baseUrl: server.baseUrl, secret: pair.whsk }).ingestMessage({ body: message });
+    expect(result).toMatchObject({ status: 200, body: { status: "ok" } });
+    const page = await server.client.listMessages({ query: { limit: 100 } });
+    expect(page.status === 200 && page.body.data.some((m) => m.message_id === message.message_id)).toBe(true);
+  });
+
+  it("is refused by a server holding another key", async () => {
+    const result = await createClient({ baseUrl: server.baseUrl, secret: keyPair().whsk }).ingestMessage({ body: aMessage() });
+    expect(result.status).toBe(401);
+  });
+
+  it("refuses a malformed whsk_ key when created, without echoing it", () => {
+    expect(() => createClient({ baseUrl: server.baseUrl, secret: "whsk_TOPSECRET" })).toThrow(/^a whsk_ key must be followed by the base64/);
   });
 });

@@ -36,7 +36,7 @@ describe("401 reasons", () => {
       return rest;
     }, /^Standard Webhooks needs all three headers/],
     ["a non-numeric webhook-timestamp", (b) => standard("msg_1", "soon", v1(SECRET, "msg_1", "soon", b)), /^webhook-timestamp must be Unix seconds$/],
-    ["a webhook-signature with no v1 entry", () => standard("msg_1", NOW, "v2,abc"), /^webhook-signature must hold space-separated v1,<base64> entries$/],
+    ["a webhook-signature with no v1 or v1a entry", () => standard("msg_1", NOW, "v2,abc"), /^webhook-signature must hold space-separated v1,<base64> or v1a,<base64> entries, of a kind this service checks$/],
     ["a stale webhook-timestamp", (b) => standard("msg_1", NOW - 301, v1(SECRET, "msg_1", NOW - 301, b)), /^webhook-timestamp is more than 300 s from the server clock$/],
     ["a future webhook-timestamp", (b) => standard("msg_1", NOW + 600, v1(SECRET, "msg_1", NOW + 600, b)), /^webhook-timestamp is more than 300 s from the server clock$/],
     ["a v1 entry over other content", (b) => standard("msg_1", NOW, v1(SECRET, "msg_2", NOW, b)), /^webhook-signature does not match/],

@@ -5,7 +5,7 @@ import { createHttpServer } from "../../src/adapters/http/server.js";
 import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
 import { createUseCases } from "../../src/application/use-cases.js";
 import { createClient } from "../../src/contracts/client.js";
-import { signingKeys } from "../../src/contracts/signature.js";
+import { publicKeys, signingKeys } from "../../src/contracts/signature.js";
 import { testDatabase } from "./databases.js";
 
 export const SECRET = "test-secret";
@@ -27,6 +27,8 @@ export interface TestServer {
 export interface ServerOptions {
   /** WEBHOOK_SECRET as it would be set; "" means none. Default SECRET. */
   secrets?: string;
+  /** WEBHOOK_PUBLIC_KEYS as it would be set (whpk_ keys, comma-separated). Default none. */
+  publicKeys?: string;
   /** Default: a fresh database of the kind this test project runs on (see testDatabase). */
   database?: DatabaseLocation;
   maxBodyBytes?: number;
@@ -47,6 +49,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     useCases: createUseCases({ messages: storage.messages }),
     webhook: {
       signingKeys: signingKeys(secrets),
+      publicKeys: publicKeys(options.publicKeys ?? ""),
       maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
       toleranceSeconds: options.toleranceSeconds ?? 300,
       nowSeconds: options.nowSeconds,

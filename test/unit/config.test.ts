@@ -1,4 +1,5 @@
 // Start-up configuration: src/config.ts loadConfig and the DATABASE_URL forms it accepts.
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../src/adapters/storage/database-url.js";
@@ -23,6 +24,7 @@ describe("loadConfig", () => {
       host: "0.0.0.0",
       database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db") },
       signingKeys: [],
+      publicKeys: [],
       toleranceSeconds: 300,
       maxBodyBytes: 64 * 1024,
       logLevel: "info",
@@ -57,6 +59,34 @@ describe("loadConfig", () => {
 
   it("treats a whitespace-only secret as no secret", () => {
     expect(loadConfig({ WEBHOOK_SECRET: "  " }).signingKeys).toHaveLength(0);
+  });
+
+  it("reads WEBHOOK_PUBLIC_KEYS: whpk_ keys, comma-separated, blanks dropped", () => {
+    const raw = [randomBytes(32), randomBytes(32)];
+    const config = loadConfig({ WEBHOOK_PUBLIC_KEYS: ` whpk_${raw[0]!.toString("base64")} ,, whpk_${raw[1]!.toString("base64")}, ` });
+    expect(config.publicKeys.map((k) => Buffer.from(k))).toEqual(raw);
+    expect(config.signingKeys).toEqual([]);
+    expect(loadConfig({ WEBHOOK_PUBLIC_KEYS: " , " }).publicKeys).toEqual([]);
+  });
+
+  it.each([
+    [`whpk_${"A".repeat(20)}TOPSECRET`, "WEBHOOK_PUBLIC_KEYS a whpk_ key must be followed by the base64 of 32 bytes"],
+    [`whpk_${Buffer.alloc(31).toString("base64")}TOPSECRET`, "WEBHOOK_PUBLIC_KEYS a whpk_ key must be followed by the base64 of 32 bytes"],
+    [`TOPSECRET${Buffer.alloc(32).toString("base64")}`, "WEBHOOK_PUBLIC_KEYS a public key must be written whpk_<base64>"],
+    [`whsk_${Buffer.alloc(32, 1).toString("base64")}TOPSECRET`, "WEBHOOK_PUBLIC_KEYS a whsk_ key is a secret key: give its whpk_ public key instead"],
+  ])("refuses WEBHOOK_PUBLIC_KEYS entry %j in one line, without echoing it", (bad, message) => {
+    const good = `whpk_${Buffer.alloc(32, 9).toString("base64")}`;
+    const error = configError({ WEBHOOK_SECRET: "s3cret", WEBHOOK_PUBLIC_KEYS: `${good},${bad}` });
+    expect(error.message).toBe(`configuration error: ${message}`);
+    expect(error.message).not.toContain("TOPSECRET");
+    expect(error.message).not.toContain(good.slice(5, 20));
+  });
+
+  it("refuses an Ed25519 key in WEBHOOK_SECRET, where it would be keyed as an HMAC secret", () => {
+    for (const key of [`whpk_${Buffer.alloc(32, 2).toString("base64")}`, `whsk_${Buffer.alloc(32, 3).toString("base64")}`]) {
+      const { message } = configError({ WEBHOOK_SECRET: key });
+      expect(message).toBe("configuration error: WEBHOOK_SECRET a whpk_ or whsk_ key is an Ed25519 key, not an HMAC secret");
+    }
   });
 
   it.each([

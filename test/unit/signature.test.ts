@@ -160,7 +160,7 @@ describe("checkHex and checkStandard say why", () => {
     [{ id: "id", timestamp: "1000000", signature: undefined }, "incomplete"],
     [{ id: undefined, timestamp: "1000000", signature: v1(1_000_000) }, "incomplete"],
     [{ id: "id", timestamp: "soon", signature: v1("soon") }, "bad_timestamp"],
-    [{ id: "id", timestamp: "1000000", signature: "v2,abc v1,!!" }, "no_v1_entry"],
+    [{ id: "id", timestamp: "1000000", signature: "v2,abc v1,!!" }, "no_entry"],
     [{ id: "id", timestamp: "999000", signature: v1(999_000) }, "stale"],
     [{ id: "id", timestamp: "1000000", signature: v1(999_999) }, "mismatch"],
     [{ id: "id", timestamp: "1000000", signature: v1(1_000_000) }, "valid"],

@@ -1,7 +1,7 @@
 // What every command reads: flags, the signing key from the environment, and the body bytes.
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { signingKey, type SigningKey } from "@lyftr/client/signing";
+import { isSecretKey, secretKey, signingKey, type SecretKey, type SigningKey } from "@lyftr/client/signing";
 import { UsageError } from "./usage-error.js";
 
 /** The process edge, passed in so the commands never touch process.* themselves. */
@@ -28,8 +28,15 @@ export function parseFlags<O extends Options>(args: string[], options: O): Flags
   }
 }
 
+/** How the secret signs: as an HMAC key (X-Signature, Standard Webhooks v1), or as a whsk_ Ed25519 key (v1a only). */
+export type SigningSecret = { kind: "hmac"; key: SigningKey } | { kind: "ed25519"; key: SecretKey };
+
 /** The first secret of the (comma-separated) variable, as the service's rotation list is written. */
-export function secretFrom(env: CliIo["env"], variable = DEFAULT_SECRET_ENV): { secret: string; key: SigningKey } {
+export function secretFrom(
+  env: CliIo["env"],
+  variable: string,
+  scheme: "hex" | "standard",
+): { secret: string; key: SigningSecret } {
   const secret = (env[variable] ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -37,10 +44,16 @@ export function secretFrom(env: CliIo["env"], variable = DEFAULT_SECRET_ENV): { 
   if (secret === undefined) {
     throw new UsageError(`no secret: ${variable} is unset or empty (set it, or name another variable with --secret-env)`);
   }
+  if (isSecretKey(secret) && scheme === "hex") {
+    throw new UsageError(`${variable} holds a whsk_ key, which signs only Standard Webhooks v1a: add --scheme standard`);
+  }
   try {
-    return { secret, key: signingKey(secret) };
+    const key: SigningSecret = isSecretKey(secret)
+      ? { kind: "ed25519", key: secretKey(secret) }
+      : { kind: "hmac", key: signingKey(secret) };
+    return { secret, key };
   } catch (error) {
-    // signingKey's message describes the shape, never the value.
+    // signingKey's and secretKey's messages describe the shape, never the value.
     throw new UsageError(`${variable}: ${error instanceof Error ? error.message : "unusable secret"}`);
   }
 }

@@ -2,7 +2,9 @@
 
 const ENVIRONMENT = `Environment:
   WEBHOOK_SECRET   the webhook secret; with a comma-separated list the first is used;
-                   whsec_<base64> signs with the decoded bytes. Never printed.
+                   whsec_<base64> signs with the decoded bytes; a whsk_<base64> Ed25519
+                   secret key signs Standard Webhooks v1a (needs --scheme standard),
+                   for a service holding its whpk_ key. Never printed.
   LYFTR_URL        the service's base URL when --url is not given`;
 
 const EXIT_CODES = `Exit codes:
@@ -12,7 +14,8 @@ const EXIT_CODES = `Exit codes:
 
 const SIGNING_FLAGS = `  --scheme <hex|standard>  hex (default): X-Signature, hex HMAC-SHA256 of the body;
                            standard: Standard Webhooks headers webhook-id, webhook-timestamp,
-                           webhook-signature (HMAC-SHA256 of <id>.<timestamp>.<body>)
+                           webhook-signature (HMAC-SHA256 of <id>.<timestamp>.<body>,
+                           v1; Ed25519 over the same, v1a, when the secret is a whsk_ key)
   --id <id>                with --scheme standard: the webhook-id (default: a random msg_… id)
   --timestamp <seconds>    with --scheme standard: the webhook-timestamp in Unix seconds (default: now)
   --secret-env <VAR>       read the secret from VAR instead of WEBHOOK_SECRET
@@ -70,7 +73,9 @@ ${SIGNING_FLAGS}
 
 Environment:
   WEBHOOK_SECRET   the webhook secret; with a comma-separated list the first is used;
-                   whsec_<base64> signs with the decoded bytes. Never printed.
+                   whsec_<base64> signs with the decoded bytes; a whsk_<base64> Ed25519
+                   secret key signs Standard Webhooks v1a (needs --scheme standard),
+                   for a service holding its whpk_ key. Never printed.
 
 Exit codes:
   0  the signature was printed

@@ -1,7 +1,6 @@
 // `lyftr send`: a flag-built message through the typed client, or a file's exact bytes by raw fetch.
 import { randomUUID } from "node:crypto";
-import type { SigningKey } from "@lyftr/client/signing";
-import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo } from "./cli-input.js";
+import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type CliIo, type SigningSecret } from "./cli-input.js";
 import { SEND_HELP } from "./help.js";
 import { SIGNING_FLAGS, signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
 import { networkReason } from "./network-error.js";
@@ -41,7 +40,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   }
   const baseUrl = serviceUrl(flags.url ?? io.env.LYFTR_URL ?? DEFAULT_URL);
   const signing = signingFrom(flags);
-  const { secret, key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV);
+  const { secret, key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV, signing.scheme);
 
   let post: (signal: AbortSignal) => Promise<Answer>;
   let messageId: string | undefined;
@@ -95,7 +94,7 @@ function serviceUrl(raw: string): string {
 async function postMessage(
   baseUrl: string,
   secret: string,
-  key: SigningKey,
+  key: SigningSecret,
   message: { message_id: string; from: string; to: string; ts: string; text?: string },
   signing: Signing,
   signal: AbortSignal,

@@ -13,7 +13,7 @@ export async function signCommand(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const signing = signingFrom(flags);
-  const { key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV);
+  const { key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV, signing.scheme);
   // Not checked as JSON: a signature covers any bytes, and the odd ones are what senders debug.
   const { bytes } = await readBody(flags.file, io, "sign");
   const headers = signatureHeaders(key, bytes, signing);

@@ -1,6 +1,7 @@
 // The headers that sign a body under either scheme the service accepts.
 import { randomUUID } from "node:crypto";
-import { signHex, signStandard, type SigningKey } from "@lyftr/client/signing";
+import { signHex, signStandard, signStandardV1a } from "@lyftr/client/signing";
+import type { SigningSecret } from "./cli-input.js";
 import { UsageError } from "./usage-error.js";
 
 export type Scheme = "hex" | "standard";
@@ -45,11 +46,11 @@ export function signingFrom(flags: SchemeFlags): Signing {
   };
 }
 
-export function signatureHeaders(key: SigningKey, body: Uint8Array, signing: Signing): Record<string, string> {
-  if (signing.scheme === "hex") return { "x-signature": signHex(key, body) };
-  return {
-    "webhook-id": signing.id,
-    "webhook-timestamp": String(signing.timestamp),
-    "webhook-signature": signStandard(key, signing.id, signing.timestamp, body),
-  };
+/** A whsk_ key never reaches the hex scheme: secretFrom refuses that pairing first. */
+export function signatureHeaders(secret: SigningSecret, body: Uint8Array, signing: Signing): Record<string, string> {
+  if (signing.scheme === "hex" && secret.kind === "hmac") return { "x-signature": signHex(secret.key, body) };
+  const { id, timestamp } = signing;
+  const signature =
+    secret.kind === "ed25519" ? signStandardV1a(secret.key, id, timestamp, body) : signStandard(secret.key, id, timestamp, body);
+  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
 }

@@ -62,7 +62,7 @@ export function createApp(options: AppOptions): RequestListener {
     expressRoutes,
     createRoutes(options.useCases, {
       readGate: requireReadToken(options.readTokens ?? []),
-      secretConfigured: options.webhook.signingKeys.length > 0,
+      secretConfigured: options.webhook.signingKeys.length + options.webhook.publicKeys.length > 0,
     }),
     app,
     {

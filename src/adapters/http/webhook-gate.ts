@@ -1,12 +1,14 @@
 // The gate before POST /webhook's validation: secret, size, signature on the raw bytes, type, then JSON; a verdict, never an answer.
 import type { IncomingMessage } from "node:http";
-import { checkHex, checkStandard, type SigningKey } from "../../contracts/signature.js";
+import { checkHex, checkStandard, type PublicKey, type SigningKey } from "../../contracts/signature.js";
 import type { SignatureScheme } from "../../domain/delivery.js";
 import { readRawBody } from "./read-body.js";
 import type { SignatureFault, WebhookVerdict } from "./webhook-results.js";
 
 export interface WebhookGateOptions {
   signingKeys: readonly SigningKey[];
+  /** Ed25519 keys for Standard Webhooks v1a entries; configured with or without signingKeys. */
+  publicKeys: readonly PublicKey[];
   maxBodyBytes: number;
   toleranceSeconds: number;
   /** Unix seconds; a parameter so tests can move the clock. */
@@ -34,7 +36,7 @@ const HEX_FAULTS = { absent: "absent", malformed: "hex_malformed", prefixed: "he
 const STANDARD_FAULTS = {
   incomplete: "standard_incomplete",
   bad_timestamp: "standard_bad_timestamp",
-  no_v1_entry: "standard_no_entry",
+  no_entry: "standard_no_entry",
   mismatch: "standard_mismatch",
 } as const;
 
@@ -45,7 +47,7 @@ export function schemeOf(req: IncomingMessage): SignatureScheme {
 }
 
 export function webhookGate(options: WebhookGateOptions): WebhookGate {
-  const { signingKeys, maxBodyBytes, toleranceSeconds } = options;
+  const { signingKeys, publicKeys, maxBodyBytes, toleranceSeconds } = options;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
   /** The refusal a signature earns, or null when it holds by either scheme. */
@@ -59,7 +61,7 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
       timestamp: header(req.headers["webhook-timestamp"]),
       signature: header(req.headers["webhook-signature"]),
     };
-    const check = checkStandard(signingKeys, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
+    const check = checkStandard({ secrets: signingKeys, publicKeys }, body, standard, { nowSeconds: nowSeconds(), toleranceSeconds });
     if (check === "valid") return null;
     if (check === "stale") return { result: "stale_timestamp", toleranceSeconds };
     const faults: SignatureFault[] = hexHeader === undefined ? [] : [HEX_FAULTS[hex]];
@@ -68,7 +70,7 @@ export function webhookGate(options: WebhookGateOptions): WebhookGate {
 
   return (req, done) => {
     const scheme = schemeOf(req);
-    if (signingKeys.length === 0) return done({ verdict: { result: "not_configured" }, body: null, scheme });
+    if (signingKeys.length === 0 && publicKeys.length === 0) return done({ verdict: { result: "not_configured" }, body: null, scheme });
     // Any content type, read before it is judged: a body over the limit is a 413 whatever it claims to be.
     readRawBody(req, maxBodyBytes, (read) => {
       if ("aborted" in read) return done({ verdict: { result: "bad_request" }, body: null, scheme });

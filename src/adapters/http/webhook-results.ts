@@ -40,8 +40,9 @@ const SIGNATURE_REASONS: Record<SignatureFault, string> = {
   hex_mismatch: "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret",
   standard_incomplete: "Standard Webhooks needs all three headers: webhook-id, webhook-timestamp and webhook-signature",
   standard_bad_timestamp: "webhook-timestamp must be Unix seconds",
-  standard_no_entry: "webhook-signature must hold space-separated v1,<base64> entries",
-  standard_mismatch: "webhook-signature does not match: sign webhook-id.webhook-timestamp.body, with the webhook secret",
+  standard_no_entry: "webhook-signature must hold space-separated v1,<base64> or v1a,<base64> entries, of a kind this service checks",
+  standard_mismatch:
+    "webhook-signature does not match: sign webhook-id.webhook-timestamp.body, with the webhook secret (v1) or whsk_ key (v1a)",
 };
 
 interface Row<R extends WebhookResult> {
