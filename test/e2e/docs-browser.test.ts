@@ -109,7 +109,12 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
     expect(JSON.parse(shown)).toEqual({
       total_messages: 3,
       unique_senders: 2,
+      senders_count: 2,
       top_senders: [
+        { from: "+919876543210", count: 2 },
+        { from: "+14155550199", count: 1 },
+      ],
+      messages_per_sender: [
         { from: "+919876543210", count: 2 },
         { from: "+14155550199", count: 1 },
       ],
