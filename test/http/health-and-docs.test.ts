@@ -77,13 +77,28 @@ describe("docs", () => {
     const doc = res.body as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { responses: object }>> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toEqual(expect.any(String));
-    expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/stats", "/webhook"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/metrics", "/stats", "/webhook"]);
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses("/webhook", "post")).toEqual(expect.arrayContaining(["200", "401", "413", "415", "422", "503"]));
     expect(statuses("/messages", "get")).toEqual(["200", "401", "422", "503"]);
     expect(statuses("/stats", "get")).toEqual(["200", "401", "503"]);
     expect(statuses("/health/live", "get")).toEqual(["200"]);
     expect(statuses("/health/ready", "get")).toEqual(["200", "503"]);
+    expect(statuses("/metrics", "get")).toEqual(["200"]);
+  });
+
+  it("documents /metrics as the Prometheus text it answers", async () => {
+    const doc = (await getJson(server, "/openapi.json")).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: { example: string } }> }> }>>;
+    };
+    const documented = doc.paths["/metrics"]?.get?.responses["200"]?.content ?? {};
+    expect(Object.keys(documented)).toEqual(["text/plain"]);
+    const res = await fetch(`${server.baseUrl}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const served = await res.text();
+    for (const line of documented["text/plain"]!.schema.example.trim().split("\n")) {
+      expect(served, line).toContain(line.replace(/ \d+$/, " "));
+    }
   });
 
   it("documents the /messages query parameters", async () => {

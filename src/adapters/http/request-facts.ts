@@ -7,7 +7,6 @@ import type { Reply } from "./steps.js";
 export const SERVED = new Map<string, string[]>([
   ...Object.values(contract).map((route): [string, string[]] => [route.path, [route.method]]),
   ["/openapi.json", ["GET"]],
-  ["/metrics", ["GET"]],
   ["/docs", ["GET"]],
 ]);
 

@@ -7,8 +7,11 @@ import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
-/** Every route but POST /webhook, whose handler (webhook-endpoint.ts) app.ts mounts itself: in express and on a short path. */
-const { ingestMessage: _webhook, ...servedByExpress } = contract;
+/**
+ * Every route but POST /webhook, whose handler (webhook-endpoint.ts) app.ts mounts itself: in express and on a short
+ * path; and GET /metrics, which answers prom-client's text, also from app.ts.
+ */
+const { ingestMessage: _webhook, metrics: _metrics, ...servedByExpress } = contract;
 export const expressRoutes = servedByExpress;
 
 export interface RouteOptions {
