@@ -116,19 +116,29 @@ describe("docs", () => {
     expect(await res.text()).toContain("swagger-ui");
   });
 
-  it("serves every script and stylesheet the page references", async () => {
+  it("serves every script and stylesheet the page references, and every module its script imports", async () => {
     const page = await (await fetch(`${server.baseUrl}/docs`)).text();
-    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-    expect(assets).toEqual(expect.arrayContaining(["swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"]));
-    for (const asset of assets) {
-      const res = await fetch(`${server.baseUrl}/docs/${asset}`);
-      expect(res.status, asset).toBe(200);
-      expect((await res.text()).length, asset).toBeGreaterThan(0);
+    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(["swagger-ui-bundle.js", "docs-page.js", "swagger-ui.css"]));
+    for (let i = 0; i < assets.length; i++) {
+      const res = await fetch(`${server.baseUrl}/docs/${assets[i]}`);
+      expect(res.status, assets[i]).toBe(200);
+      const text = await res.text();
+      expect(text.length, assets[i]).toBeGreaterThan(0);
+      if (assets[i]!.startsWith("docs-")) {
+        expect(res.headers.get("content-type"), assets[i]).toMatch(/^application\/javascript/);
+        for (const [, imported] of text.matchAll(/^import .* from "\.\/([^"]+)";$/gm)) assets.push(imported!);
+      }
     }
+    expect(assets).toContain("docs-signing.js");
   });
 
-  it("points Swagger UI at /openapi.json", async () => {
-    const init = await (await fetch(`${server.baseUrl}/docs/swagger-ui-init.js`)).text();
-    expect(init).toContain("/openapi.json");
+  it("loads its own script as a module pointed at /openapi.json, not swagger-ui-express's init", async () => {
+    const page = await (await fetch(`${server.baseUrl}/docs`)).text();
+    expect(page).toContain('<script type="module" src="./docs-page.js"></script>');
+    expect(page).not.toContain("swagger-ui-init.js");
+    expect(await (await fetch(`${server.baseUrl}/docs/docs-page.js`)).text()).toContain('url: "/openapi.json"');
+    const init = await fetch(`${server.baseUrl}/docs/swagger-ui-init.js`);
+    expect([init.status, await init.json()]).toEqual([404, { detail: "not found" }]);
   });
 });
