@@ -6,6 +6,7 @@ import {
   ErrorBody,
   Live,
   MessagePage,
+  MetricsText,
   MessagesQuery,
   NotReady,
   Ok,
@@ -18,6 +19,10 @@ import {
 } from "./schemas.js";
 
 const c = initContract();
+
+/** The group a route is listed under in the docs; openapi.ts describes and orders them. */
+export type ApiTag = "Webhook" | "Messages" | "Stats" | "Health" | "Metrics";
+const tag = (name: ApiTag) => ({ tag: name });
 
 /** A response: `.describe()` is what ts-rest shows for the status; the example goes on the copy it makes. */
 const answer = <T extends ZodTypeAny>(schema: T, description: string, example: z.input<T>) =>
@@ -45,7 +50,9 @@ export const contract = c.router(
         "Stores the message once per `message_id`. The signature is checked on the raw body bytes before " +
         "anything is parsed: send `X-Signature` (hex HMAC-SHA256 of the body) or the Standard Webhooks " +
         "headers. A 200 means the message is committed; a repeated `message_id` also answers 200 and " +
-        "changes nothing (the first copy wins).",
+        "changes nothing (the first copy wins). On `/docs`, set the webhook secret above the operations and " +
+        "Execute signs the exact bytes it sends.",
+      metadata: tag("Webhook"),
       headers: WebhookHeaders,
       body: WebhookBody,
       responses: {
@@ -79,7 +86,9 @@ export const contract = c.router(
       summary: "List stored messages",
       description:
         "Ordered by the instant of `ts` ascending, then `message_id` ascending: stable across pages. " +
-        "`total` counts every message matching the filters, ignoring `limit` and `offset`.",
+        "`total` counts every message matching the filters, ignoring `limit` and `offset`. With no parameters, " +
+        "the first 50 of all messages.",
+      metadata: tag("Messages"),
       query: MessagesQuery,
       responses: {
         200: answer(MessagePage, "One page of messages.", {
@@ -98,6 +107,7 @@ export const contract = c.router(
       path: "/stats",
       summary: "Message statistics",
       description: "Totals, the ten busiest senders, and the `ts` of the earliest and latest messages.",
+      metadata: tag("Stats"),
       responses: {
         200: answer(Stats, "Statistics over all stored messages.", {
           total_messages: 1,
@@ -117,6 +127,7 @@ export const contract = c.router(
       path: "/health/live",
       summary: "Liveness",
       description: "200 whenever the process serves HTTP.",
+      metadata: tag("Health"),
       responses: { 200: answer(Live, "The process is serving.", { status: "live" }) },
     },
     ready: {
@@ -124,9 +135,35 @@ export const contract = c.router(
       path: "/health/ready",
       summary: "Readiness",
       description: "200 only when the database answers and a webhook secret or public key is configured.",
+      metadata: tag("Health"),
       responses: {
         200: answer(Ready, "Ready to take webhooks.", { status: "ready" }),
         503: answer(NotReady, "Not ready; `reason` says why.", { status: "not ready", reason: "database unavailable" }),
+      },
+    },
+    metrics: {
+      method: "GET",
+      path: "/metrics",
+      summary: "Prometheus metrics",
+      description:
+        "For a Prometheus scraper: `http_requests_total` by route pattern and status, `http_request_duration_seconds` " +
+        "by route pattern and `request_latency_ms` (histograms), `webhook_requests_total` by result (every result " +
+        "present from 0), and Node's process metrics. Open like the health checks: keep it off the public internet.",
+      metadata: tag("Metrics"),
+      responses: {
+        200: c.otherResponse({
+          contentType: "text/plain",
+          body: answer(
+            MetricsText,
+            "The current values, as Prometheus text (`text/plain; version=0.0.4`).",
+            [
+              "# HELP webhook_requests_total POST /webhook requests by result.",
+              "# TYPE webhook_requests_total counter",
+              'webhook_requests_total{result="created"} 1',
+              'webhook_requests_total{result="invalid_signature"} 0',
+            ].join("\n") + "\n",
+          ),
+        }),
       },
     },
   },

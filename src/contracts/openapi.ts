@@ -1,17 +1,54 @@
 // The OpenAPI document, generated from the contract and nothing else.
+import { generateSchema } from "@anatine/zod-openapi";
+import { isAppRouteOtherResponse, isZodType, type AppRoute } from "@ts-rest/core";
 import { generateOpenApi } from "@ts-rest/open-api";
-import { contract } from "./contract.js";
+import { contract, type ApiTag } from "./contract.js";
+
+/** The groups Swagger UI lists, in this order; each route names its own in `metadata.tag`. */
+const TAGS: Record<ApiTag, string> = {
+  Webhook: "Signed messages in, each `message_id` stored once.",
+  Messages: "Stored messages out: filtered, ordered, paged.",
+  Stats: "Counts over every stored message.",
+  Health: "Probes for orchestrators and load balancers.",
+  Metrics: "What a Prometheus scraper reads.",
+};
+
+type OperationMapper = NonNullable<NonNullable<Parameters<typeof generateOpenApi>[2]>["operationMapper"]>;
+type Operation = Parameters<OperationMapper>[0];
+type Parameter = NonNullable<Operation["parameters"]>[number];
+
+const tagOf = (route: AppRoute) => (route.metadata as { tag?: ApiTag } | undefined)?.tag;
+
+/** ts-rest leaves a header's description inside its schema, where Swagger UI does not show it. */
+const describedHeader = (parameter: Parameter): Parameter => {
+  if (!("in" in parameter) || parameter.in !== "header" || !parameter.schema || "$ref" in parameter.schema) return parameter;
+  const { description, ...schema } = parameter.schema;
+  return description ? { ...parameter, description, schema } : parameter;
+};
+
+/** ts-rest 3.52 documents a non-JSON answer (`c.otherResponse`) as a bare status; this gives it its type and words. */
+const otherResponses = (route: AppRoute) =>
+  Object.fromEntries(
+    Object.entries(route.responses).flatMap(([status, response]) => {
+      if (!isAppRouteOtherResponse(response) || !isZodType(response.body)) return [];
+      const { body, contentType } = response;
+      return [[status, { description: body.description ?? status, content: { [contentType]: { schema: generateSchema(body) } } }]];
+    }),
+  );
 
 export function buildOpenApi(version = "0.1.0") {
   return generateOpenApi(
     contract,
     {
+      tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
       components: {
         securitySchemes: {
           readToken: {
             type: "http",
             scheme: "bearer",
-            description: "Required by GET /messages and GET /stats only when the service sets READ_API_TOKEN.",
+            description:
+              "One of the service's READ_API_TOKEN values, sent as `Authorization: Bearer <token>`. Required by " +
+              "GET /messages and GET /stats only when the service sets READ_API_TOKEN.",
           },
         },
       },
@@ -25,8 +62,11 @@ export function buildOpenApi(version = "0.1.0") {
     },
     {
       setOperationId: true,
-      operationMapper: (operation) => ({
+      operationMapper: (operation, route) => ({
         ...operation,
+        tags: tagOf(route) ? [tagOf(route)!] : [],
+        parameters: operation.parameters?.map(describedHeader),
+        responses: { ...operation.responses, ...otherResponses(route) },
         ...(operation.requestBody && {
           requestBody: { ...operation.requestBody, description: "The message, as the signature covers it.", required: true },
         }),

@@ -96,20 +96,23 @@ export const WebhookBody = extendApi(
   { description: "A message, signed by its sender. Unknown fields are ignored.", example: SAMPLE },
 );
 
+// No examples on optional headers: Swagger UI would send them. Each description shows one instead.
 export const WebhookHeaders = z.object({
   "x-signature": extendApi(z.string().optional(), {
-    description: "Hex HMAC-SHA256 of the raw body, keyed with the webhook secret. Or use the Standard Webhooks headers.",
-    example: "5f0c2a0e9f7b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b",
+    description:
+      "Hex HMAC-SHA256 of the raw body, keyed with the webhook secret, e.g. " +
+      "`5f0c2a0e9f7b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b`. Or use the Standard Webhooks headers.",
   }),
-  "webhook-id": extendApi(z.string().optional(), { description: "Standard Webhooks: the delivery id.", example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }),
+  "webhook-id": extendApi(z.string().optional(), {
+    description: "Standard Webhooks: the delivery id, e.g. `msg_2KWPBgLlAfxdpx2AI54pPJ85f4W`.",
+  }),
   "webhook-timestamp": extendApi(z.string().optional(), {
-    description: "Standard Webhooks: Unix seconds; rejected when too far from the server clock.",
-    example: "1736935200",
+    description: "Standard Webhooks: Unix seconds, e.g. `1736935200`; rejected when too far from the server clock.",
   }),
   "webhook-signature": extendApi(z.string().optional(), {
     description:
-      "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` or `v1a,<base64 Ed25519 signature of id.timestamp.body>` entries.",
-    example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+      "Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` or " +
+      "`v1a,<base64 Ed25519 signature of id.timestamp.body>` entries, e.g. `v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=`.",
   }),
 });
 
@@ -143,20 +146,21 @@ const queryInt = (min: number, max: number, defaultValue: number, description: s
  */
 const restorePlus = (value: string) => value.replace(/^ (?=[0-9])|(?<=[0-9]) (?=[0-9]{2}:?[0-9]{2}$)/, "+");
 
+// Filters carry no example either: Swagger UI would send it and list a filtered page. Defaults are true ones.
 export const MessagesQuery = z.object({
   limit: queryInt(1, 100, 50, "Page size, 1 to 100."),
   offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0, "Messages to skip, 0 or more."),
   from: extendApi(z.string().transform(restorePlus).refine(isE164, E164_MESSAGE).optional(), {
-    description: "Only messages from this sender (exact E.164 match; encode `+` as `%2B`).",
-    example: SAMPLE.from,
+    description: "Only messages from this sender (exact E.164 match; encode `+` as `%2B`), e.g. `+919876543210`.",
   }),
   // Parsed once, here: what the use case gets is the instant's sort key, not the text.
   since: extendApi(
     parsedString((value) => dateTimeKey(restorePlus(value)), "must be an ISO-8601 date-time with Z or a UTC offset").optional(),
     {
-      description: "Only messages whose `ts` instant is at or after this date-time (`Z` or an offset such as `+05:30`).",
+      description:
+        "Only messages whose `ts` instant is at or after this date-time (`Z` or an offset such as `+05:30`), " +
+        "e.g. `2025-01-15T09:00:00Z`.",
       format: "date-time",
-      example: "2025-01-15T09:00:00Z",
     },
   ),
   cursor: extendApi(
@@ -172,8 +176,8 @@ export const MessagesQuery = z.object({
     {
       description:
         "Keyset paging, fast at any depth: send it empty for the first page, then each answer's `next_cursor` " +
-        "until that is null. Combines with the filters; `offset` then skips further. Without it, answers carry no `next_cursor`.",
-      example: "",
+        "until that is null, e.g. `WyIyMDI1LTAxLTE1VDEwOjAwOjAwIiwibTEiXQ`. Combines with the filters; `offset` then " +
+        "skips further. Without it, answers carry no `next_cursor`.",
     },
   ),
   q: extendApi(
@@ -182,8 +186,7 @@ export const MessagesQuery = z.object({
       .refine((s) => charCount(s) <= TEXT_MAX_CHARS, `must be at most ${TEXT_MAX_CHARS} characters`)
       .optional(),
     {
-      description: "Case-insensitive substring of `text`; `%` and `_` match themselves. Empty means no filter.",
-      example: "hello",
+      description: "Case-insensitive substring of `text`, e.g. `hello`; `%` and `_` match themselves. Empty means no filter.",
     },
   ),
 });
@@ -270,6 +273,10 @@ export const NotReady = z.object({
   reason: doc(z.string(), "What is missing: the webhook secret or the database.", "webhook secret not configured"),
 });
 
+// ---- Metrics
+
+export const MetricsText = doc(z.string(), "Prometheus text exposition format 0.0.4: `# HELP` and `# TYPE` lines, then one sample a line.");
+
 // ---- Errors
 
 export const ErrorBody = z.object({
@@ -305,6 +312,7 @@ export type MessagesQuery = z.infer<typeof MessagesQuery>;
 export type Message = z.infer<typeof Message>;
 export type MessagePage = z.infer<typeof MessagePage>;
 export type Stats = z.infer<typeof Stats>;
+export type MetricsText = z.infer<typeof MetricsText>;
 export type ErrorBody = z.infer<typeof ErrorBody>;
 export type ValidationErrorBody = z.infer<typeof ValidationErrorBody>;
 export type SignatureErrorBody = z.infer<typeof SignatureErrorBody>;

@@ -70,6 +70,13 @@ describe("typed client", () => {
     }
   });
 
+  it("reads GET /metrics as Prometheus text, checked against the contract", async () => {
+    const result = await server.client.metrics();
+    expect(result.status).toBe(200);
+    expect(result.body).toMatch(/^# HELP /m);
+    expect(result.body).toContain("webhook_requests_total");
+  });
+
   it("accepts a base URL with a trailing slash", async () => {
     const result = await createClient({ baseUrl: `${server.baseUrl}/` }).live();
     expect(result).toMatchObject({ status: 200, body: { status: "live" } });

@@ -1,4 +1,4 @@
-// The OpenAPI document explains itself: every parameter, field and response has a description and an example.
+// The OpenAPI document explains itself: tags, every parameter, field and response described and exemplified, no filter pre-filled.
 import { describe, expect, it } from "vitest";
 import { buildOpenApi } from "../../src/contracts/openapi.js";
 
@@ -39,27 +39,54 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
 
 describe("OpenAPI document", () => {
   it("has operations to check", () => {
-    expect(operations.length).toBeGreaterThanOrEqual(5);
+    expect(operations.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(operations)("$name: every parameter has a description and an example", ({ op }) => {
+  it.each(operations)("$name: has a summary, a description and one tag the document describes", ({ op }) => {
+    expect(op.summary).toEqual(expect.any(String));
+    expect(op.description).toEqual(expect.any(String));
+    expect(op.tags).toHaveLength(1);
+    expect(document.tags.map((t: { name: string }) => t.name)).toContain(op.tags[0]);
+  });
+
+  it("lists its tags in the order the docs show them, each used and described", () => {
+    const used = new Set(operations.flatMap(({ op }) => op.tags));
+    expect(document.tags.map((t: { name: string }) => t.name)).toEqual(["Webhook", "Messages", "Stats", "Health", "Metrics"]);
+    for (const t of document.tags) {
+      expect(used, t.name).toContain(t.name);
+      expect(t.description, t.name).toEqual(expect.any(String));
+    }
+  });
+
+  it.each(operations)("$name: every parameter has a description, and an example where Swagger UI may send it", ({ op }) => {
     const missing = (op.parameters ?? []).flatMap((p: any) => [
-      ...(p.description || p.schema?.description ? [] : [`${p.name}: no description`]),
-      ...(p.example !== undefined || p.schema?.example !== undefined ? [] : [`${p.name}: no example`]),
+      ...(p.description ? [] : [`${p.name}: no description`]),
+      ...(p.required && p.example === undefined && p.schema?.example === undefined ? [`${p.name}: no example`] : []),
+      ...(!p.required && p.schema?.default === undefined && !/e\.g\. `[^`]+`/.test(p.description ?? "")
+        ? [`${p.name}: no example in its description`]
+        : []),
     ]);
     expect(missing).toEqual([]);
   });
 
+  // Swagger UI fills "Try it out" from examples, then example, schema.example, schema.default, and sends what it filled.
+  it.each(operations)("$name: an optional parameter is pre-filled with nothing but its default", ({ op }) => {
+    const prefilled = (op.parameters ?? [])
+      .filter((p: any) => !p.required)
+      .flatMap((p: any) => {
+        const shown = p.examples ?? p.example ?? p.schema?.example;
+        return shown === undefined || shown === p.schema?.default ? [] : [`${p.name}: ${JSON.stringify(shown)}`];
+      });
+    expect(prefilled).toEqual([]);
+  });
+
   it.each(operations)("$name: every response has a description and an example", ({ op }) => {
-    const missing = Object.entries(op.responses).flatMap(([status, response]: [string, any]) => {
-      const media = response.content?.["application/json"];
-      return [
-        ...(/^\d{3}$/.test(response.description) ? [`${status}: no description`] : []),
-        ...(media && media.schema.example === undefined && resolve(media.schema).example === undefined
-          ? [`${status}: no example`]
-          : []),
-      ];
-    });
+    const missing = Object.entries(op.responses).flatMap(([status, response]: [string, any]) => [
+      ...(/^\d{3}$/.test(response.description) ? [`${status}: no description`] : []),
+      ...Object.entries(response.content ?? {}).flatMap(([type, media]: [string, any]) =>
+        media.schema.example === undefined && resolve(media.schema).example === undefined ? [`${status} ${type}: no example`] : [],
+      ),
+    ]);
     expect(missing).toEqual([]);
   });
 

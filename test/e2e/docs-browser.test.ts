@@ -1,32 +1,19 @@
-// /docs in a real headless Chromium: every contract operation is listed and "Try it out" on GET /stats works live.
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+// /docs in a real headless Chromium: every contract operation is listed under its tag and "Try it out" on GET /stats works live.
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aMessage } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
+import { launchChromium, openDocs, present, requireChromiumWhenAsked } from "./browser.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
-const required = process.env.REQUIRE_CHROMIUM === "1";
-if (!present && !required) {
-  console.warn(`\n*** Browser docs test SKIPPED: ${CHROMIUM} is missing (apt-get install chromium; CI sets REQUIRE_CHROMIUM=1). ***\n`);
-}
-
-// CI sets REQUIRE_CHROMIUM so a missing browser is a failure there, not a silent skip.
-describe("browser is available when required", () => {
-  it("finds Chromium at /usr/bin/chromium, or REQUIRE_CHROMIUM is unset", () => {
-    expect(present || !required, `${CHROMIUM} missing but REQUIRE_CHROMIUM=1`).toBe(true);
-  });
-});
+requireChromiumWhenAsked("Browser docs test");
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
-const UI_TIMEOUT = 15_000;
 
 describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startServer();
@@ -39,30 +26,8 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
       const sent = await server.client.ingestMessage({ body: msg });
       expect(sent.status).toBe(200);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 30_000,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = await browser.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(`${m.text()} @ ${m.location().url}`);
-    });
-    page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    // Any request leaving 127.0.0.1 is a bug in the page (CDN assets) and must not hang the test.
-    await page.route(/^(?!https?:\/\/127\.0\.0\.1[:/]).*/, (route) => route.abort());
-    await page.goto(`${server.baseUrl}/docs`, { waitUntil: "load", timeout: UI_TIMEOUT });
-    await page.locator(".opblock").first().waitFor({ state: "visible" });
+    browser = await launchChromium();
+    ({ page, problems: consoleErrors } = await openDocs(browser, server.baseUrl));
   }, 60_000);
 
   afterAll(async () => {
@@ -79,7 +44,7 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
       .sort();
     // The contract itself: a document that lost an operation must not pass by also losing it from the UI.
     expect(expected).toEqual(
-      expect.arrayContaining(["POST /webhook", "GET /messages", "GET /stats", "GET /health/live", "GET /health/ready"]),
+      expect.arrayContaining(["POST /webhook", "GET /messages", "GET /stats", "GET /health/live", "GET /health/ready", "GET /metrics"]),
     );
 
     const rendered = await page.locator(".opblock .opblock-summary").evaluateAll((nodes) =>
@@ -90,6 +55,22 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
       }),
     );
     expect(rendered.sort()).toEqual(expected);
+  });
+
+  it("groups the operations under their tags, in the document's order, none under default", async () => {
+    const sections = await page.locator(".opblock-tag-section").evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        tag: n.querySelector(".opblock-tag")?.getAttribute("data-tag"),
+        paths: [...n.querySelectorAll(".opblock-summary-path")].map((p) => p.getAttribute("data-path")),
+      })),
+    );
+    expect(sections).toEqual([
+      { tag: "Webhook", paths: ["/webhook"] },
+      { tag: "Messages", paths: ["/messages"] },
+      { tag: "Stats", paths: ["/stats"] },
+      { tag: "Health", paths: ["/health/live", "/health/ready"] },
+      { tag: "Metrics", paths: ["/metrics"] },
+    ]);
   });
 
   it("executes GET /stats live and shows 200 with the stats JSON", async () => {

@@ -77,13 +77,28 @@ describe("docs", () => {
     const doc = res.body as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { responses: object }>> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toEqual(expect.any(String));
-    expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/stats", "/webhook"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/health/live", "/health/ready", "/messages", "/metrics", "/stats", "/webhook"]);
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses("/webhook", "post")).toEqual(expect.arrayContaining(["200", "401", "413", "415", "422", "503"]));
     expect(statuses("/messages", "get")).toEqual(["200", "401", "422", "503"]);
     expect(statuses("/stats", "get")).toEqual(["200", "401", "503"]);
     expect(statuses("/health/live", "get")).toEqual(["200"]);
     expect(statuses("/health/ready", "get")).toEqual(["200", "503"]);
+    expect(statuses("/metrics", "get")).toEqual(["200"]);
+  });
+
+  it("documents /metrics as the Prometheus text it answers", async () => {
+    const doc = (await getJson(server, "/openapi.json")).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: { example: string } }> }> }>>;
+    };
+    const documented = doc.paths["/metrics"]?.get?.responses["200"]?.content ?? {};
+    expect(Object.keys(documented)).toEqual(["text/plain"]);
+    const res = await fetch(`${server.baseUrl}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const served = await res.text();
+    for (const line of documented["text/plain"]!.schema.example.trim().split("\n")) {
+      expect(served, line).toContain(line.replace(/ \d+$/, " "));
+    }
   });
 
   it("documents the /messages query parameters", async () => {
@@ -101,19 +116,29 @@ describe("docs", () => {
     expect(await res.text()).toContain("swagger-ui");
   });
 
-  it("serves every script and stylesheet the page references", async () => {
+  it("serves every script and stylesheet the page references, and every module its script imports", async () => {
     const page = await (await fetch(`${server.baseUrl}/docs`)).text();
-    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-    expect(assets).toEqual(expect.arrayContaining(["swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"]));
-    for (const asset of assets) {
-      const res = await fetch(`${server.baseUrl}/docs/${asset}`);
-      expect(res.status, asset).toBe(200);
-      expect((await res.text()).length, asset).toBeGreaterThan(0);
+    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(["swagger-ui-bundle.js", "docs-page.js", "swagger-ui.css"]));
+    for (let i = 0; i < assets.length; i++) {
+      const res = await fetch(`${server.baseUrl}/docs/${assets[i]}`);
+      expect(res.status, assets[i]).toBe(200);
+      const text = await res.text();
+      expect(text.length, assets[i]).toBeGreaterThan(0);
+      if (assets[i]!.startsWith("docs-")) {
+        expect(res.headers.get("content-type"), assets[i]).toMatch(/^application\/javascript/);
+        for (const [, imported] of text.matchAll(/^import .* from "\.\/([^"]+)";$/gm)) assets.push(imported!);
+      }
     }
+    expect(assets).toContain("docs-signing.js");
   });
 
-  it("points Swagger UI at /openapi.json", async () => {
-    const init = await (await fetch(`${server.baseUrl}/docs/swagger-ui-init.js`)).text();
-    expect(init).toContain("/openapi.json");
+  it("loads its own script as a module pointed at /openapi.json, not swagger-ui-express's init", async () => {
+    const page = await (await fetch(`${server.baseUrl}/docs`)).text();
+    expect(page).toContain('<script type="module" src="./docs-page.js"></script>');
+    expect(page).not.toContain("swagger-ui-init.js");
+    expect(await (await fetch(`${server.baseUrl}/docs/docs-page.js`)).text()).toContain('url: "/openapi.json"');
+    const init = await fetch(`${server.baseUrl}/docs/swagger-ui-init.js`);
+    expect([init.status, await init.json()]).toEqual([404, { detail: "not found" }]);
   });
 });

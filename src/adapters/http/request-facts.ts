@@ -6,7 +6,6 @@ import { contract } from "../../contracts/contract.js";
 export const SERVED = new Map<string, string[]>([
   ...Object.values(contract).map((route): [string, string[]] => [route.path, [route.method]]),
   ["/openapi.json", ["GET"]],
-  ["/metrics", ["GET"]],
   ["/docs", ["GET"]],
 ]);
 

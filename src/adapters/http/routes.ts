@@ -7,8 +7,11 @@ import { encodeCursor } from "../../contracts/cursor.js";
 
 const s = initServer();
 
-/** Every route but POST /webhook, which runs on its own pipeline beside express (webhook-pipeline.ts). */
-const { ingestMessage: _webhook, ...servedByExpress } = contract;
+/**
+ * Every route but POST /webhook, which runs on its own pipeline beside express (webhook-pipeline.ts),
+ * and GET /metrics, which answers prom-client's text from app.ts.
+ */
+const { ingestMessage: _webhook, metrics: _metrics, ...servedByExpress } = contract;
 export const expressRoutes = servedByExpress;
 
 export interface RouteOptions {
