@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
-import type { Message, MessagesQuery } from "./schemas.js";
+import type { Message, MessagesQuery } from "./message-schemas.js";
 import { isSecretKey, secretKey, signHex, signStandardV1a, signingKey } from "./signature.js";
 
 export interface ClientOptions {

@@ -2,21 +2,11 @@
 import { extendApi } from "@anatine/zod-openapi";
 import { initContract } from "@ts-rest/core";
 import type { z, ZodTypeAny } from "zod";
-import {
-  ErrorBody,
-  Live,
-  MessagePage,
-  MetricsText,
-  MessagesQuery,
-  NotReady,
-  Ok,
-  Ready,
-  SignatureErrorBody,
-  Stats,
-  ValidationErrorBody,
-  WebhookBody,
-  WebhookHeaders,
-} from "./schemas.js";
+import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-schemas.js";
+import { MessagePage, MessagesQuery } from "./message-schemas.js";
+import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
+import { Stats } from "./stats-schemas.js";
+import { Ok, WebhookBody, WebhookHeaders } from "./webhook-schemas.js";
 
 const c = initContract();
 

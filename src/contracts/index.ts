@@ -1,6 +1,10 @@
 // The package's public surface: the contract, its schemas and the signing helpers.
 export { contract, type Contract } from "./contract.js";
-export * from "./schemas.js";
+export * from "./error-schemas.js";
+export * from "./message-schemas.js";
+export * from "./operations-schemas.js";
+export * from "./stats-schemas.js";
+export * from "./webhook-schemas.js";
 export {
   checkHex,
   checkStandard,

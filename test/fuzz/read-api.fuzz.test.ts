@@ -1,7 +1,7 @@
 // GET /messages under arbitrary query strings: 200 with exactly the right page when every parameter is valid, 422 when one is not, never a 5xx.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MessagePage } from "../../src/contracts/schemas.js";
+import { MessagePage } from "../../src/contracts/message-schemas.js";
 import type { Message } from "../../src/domain/message.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { KNOWN, decodeComponent, encode, encoding, fold, instant, param, splice, type Param, type Verdict } from "./query-arbitraries.js";

@@ -2,7 +2,7 @@
 import { request as httpRequest } from "node:http";
 import fc from "fast-check";
 import { expect } from "vitest";
-import { ErrorBody, ValidationErrorBody } from "../../src/contracts/schemas.js";
+import { ErrorBody, ValidationErrorBody } from "../../src/contracts/error-schemas.js";
 import { SECRET, type TestServer } from "../support/server.js";
 
 /** Samples per property: moderate by default so `npm test` stays quick; `npm run fuzz` raises it. */

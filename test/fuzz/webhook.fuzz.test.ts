@@ -2,7 +2,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MessagePage } from "../../src/contracts/schemas.js";
+import { MessagePage } from "../../src/contracts/message-schemas.js";
 import type { Message } from "../../src/domain/message.js";
 import { signBody } from "../support/messages.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";

@@ -1,7 +1,7 @@
 // GET /messages: defaults, ordering by ts instant then message_id, and page walking without gaps or duplicates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { MessagesQuery } from "../../src/contracts/schemas.js";
+import type { MessagesQuery } from "../../src/contracts/message-schemas.js";
 import type { Message } from "../../src/domain/message.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";

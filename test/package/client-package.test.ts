@@ -116,8 +116,9 @@ describe("@lyftr/client, packed and installed", () => {
   const installs: Record<string, Run> = {};
 
   beforeAll(async () => {
-    // Without --ignore-scripts: prepack builds the package, as `npm publish` would.
-    const pack = await run("npm", ["pack", "--pack-destination", work, "--json"], PACKAGE, 120_000);
+    // What `npm run build` (pretest) left in dist/: running prepack here would rebuild dist/ under
+    // the feet of the other test files that load the client at the same time.
+    const pack = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], PACKAGE, 120_000);
     expect(pack.code, `npm pack failed:\n${pack.stderr}`).toBe(0);
     const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
     tarball = join(work, packed.filename);

@@ -1,6 +1,7 @@
 // The zod contract in src/contracts/schemas.ts, parsed directly: WebhookBody and MessagesQuery.
 import { describe, expect, it } from "vitest";
-import { MessagesQuery, WebhookBody } from "../../src/contracts/schemas.js";
+import { MessagesQuery } from "../../src/contracts/message-schemas.js";
+import { WebhookBody } from "../../src/contracts/webhook-schemas.js";
 
 const sample = { message_id: "m1", from: "+919876543210", to: "+14155550100", ts: "2025-01-15T10:00:00Z", text: "Hello" };
 /** What validation hands on: the message, with the instant key of its ts worked out there. */

@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:ht
 import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
-import type { ValidationErrorBody } from "../../contracts/schemas.js";
+import type { ValidationErrorBody } from "../../contracts/error-schemas.js";
 import { SERVED, servedPath } from "./request-facts.js";
 import type { ErrorStep } from "./steps.js";
 
