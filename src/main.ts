@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages }),
+    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
     webhook: { signingKeys: config.signingKeys, maxBodyBytes: config.maxBodyBytes, toleranceSeconds: config.toleranceSeconds },
     readTokens: config.readTokens,
     logger,

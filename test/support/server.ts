@@ -41,7 +41,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const errors: unknown[] = [];
   const requestLines: object[] = [];
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages }),
+    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
     webhook: {
       signingKeys: signingKeys(secrets),
       maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
