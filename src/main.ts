@@ -24,12 +24,17 @@ async function main(): Promise<void> {
     formatters: { level: (label) => ({ level: label }) },
   });
 
-  const storage = await openDatabase(config.database, {
-    onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
-    onMigrationRetry: (error, retryInMs) =>
-      logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
-    onTextIndexError: (error) => logger.warn({ err: error }, "text indexing failed; retrying (searches stay exact, only slower)"),
-  }).catch((error: unknown) => {
+  const storage = await openDatabase(
+    config.database,
+    {
+      onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
+      onMigrationRetry: (error, retryInMs) =>
+        logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
+      onTextIndexError: (error) => logger.warn({ err: error }, "text indexing failed; retrying (searches stay exact, only slower)"),
+      onDeliveryLogError: (error) => logger.warn({ err: error }, "delivery log entries could not be written; they are dropped"),
+    },
+    { deliveryLogMaxRows: config.deliveryLogMaxRows },
+  ).catch((error: unknown) => {
     logger.fatal({ err: error }, "cannot open the database");
     process.exit(1);
   });
