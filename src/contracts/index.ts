@@ -1,6 +1,7 @@
 // The package's public surface: the contract, its schemas and the signing helpers.
 export { contract, type Contract } from "./contract.js";
 export * from "./schemas.js";
+export * from "./delivery-schemas.js";
 export {
   checkHex,
   checkStandard,

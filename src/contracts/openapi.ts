@@ -11,7 +11,7 @@ export function buildOpenApi(version = "0.1.0") {
           readToken: {
             type: "http",
             scheme: "bearer",
-            description: "Required by GET /messages and GET /stats only when the service sets READ_API_TOKEN.",
+            description: "Required by GET /messages, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
           },
         },
       },
