@@ -1,7 +1,7 @@
 // The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
 import { z } from "zod";
 import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
-import { DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
+import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
 import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./contracts/signature.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -66,6 +66,7 @@ const Env = z.object({
     ),
   WEBHOOK_TOLERANCE_SECONDS: integer(1, 86_400, 300),
   WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
+  DELIVERY_LOG_MAX_ROWS: integer(0, 10_000_000, DEFAULT_DELIVERY_LOG_MAX_ROWS),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -84,6 +85,8 @@ export interface Config {
   readTokens: readonly string[];
   toleranceSeconds: number;
   maxBodyBytes: number;
+  /** The newest delivery-log entries kept; 0 turns the log off. */
+  deliveryLogMaxRows: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     readTokens: Object.freeze(e.READ_API_TOKEN),
     toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+    deliveryLogMaxRows: e.DELIVERY_LOG_MAX_ROWS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -24,19 +24,24 @@ async function main(): Promise<void> {
     formatters: { level: (label) => ({ level: label }) },
   });
 
-  const storage = await openDatabase(config.database, {
-    onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
-    onMigrationRetry: (error, retryInMs) =>
-      logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
-    onTextIndexError: (error) => logger.warn({ err: error }, "text indexing failed (searches stay exact, only slower)"),
-    onTextIndexDamaged: (error, setAside) =>
-      logger.warn({ err: error, setAside }, "search index damaged; set aside and rebuilding (searches stay exact, only slower)"),
-  }).catch((error: unknown) => {
+  const storage = await openDatabase(
+    config.database,
+    {
+      onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
+      onMigrationRetry: (error, retryInMs) =>
+        logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
+      onTextIndexError: (error) => logger.warn({ err: error }, "text indexing failed (searches stay exact, only slower)"),
+      onTextIndexDamaged: (error, setAside) =>
+        logger.warn({ err: error, setAside }, "search index damaged; set aside and rebuilding (searches stay exact, only slower)"),
+      onDeliveryLogError: (error) => logger.warn({ err: error }, "delivery log entries could not be written; they are dropped"),
+    },
+    { deliveryLogMaxRows: config.deliveryLogMaxRows },
+  ).catch((error: unknown) => {
     logger.fatal({ err: error }, "cannot open the database");
     process.exit(1);
   });
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages }),
+    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
     webhook: {
       signingKeys: config.signingKeys,
       publicKeys: config.publicKeys,
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
     },
     readTokens: config.readTokens,
     logger,
+    deliveryLogDropped: () => storage.deliveries.droppedCount(),
   });
 
   const server = createHttpServer(app);

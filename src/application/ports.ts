@@ -1,4 +1,5 @@
-// The one port the use cases need: where messages live. Adapters implement it; nothing here knows SQL.
+// The ports the use cases need: where messages live, and the log of refused deliveries. Nothing here knows SQL.
+import type { Delivery, StoredDelivery, WebhookResult } from "../domain/delivery.js";
 import type { ListPosition, Message, ReceivedMessage } from "../domain/message.js";
 
 export interface MessageFilter {
@@ -54,6 +55,30 @@ export interface MessageRepository {
   stats(topSenders: number): Promise<MessageStats>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
+}
+
+export interface DeliveryFilter {
+  result?: WebhookResult;
+  /** `receivedAt` at or after this instant, written as `receivedAt` is (ISO-8601 UTC with milliseconds). */
+  sinceIso?: string;
+  /** Exact message_id. */
+  messageId?: string;
+}
+
+export interface DeliveryPageRequest {
+  limit: number;
+  /** Keyset paging: only entries older than the one with this id. */
+  before?: string;
+}
+
+/** The bounded log of webhook attempts that stored nothing. Writes are queued and land in batches, off the request's path. */
+export interface DeliveryLog {
+  /** Queues the entry and returns at once; never throws. A full queue drops it, and the drop is counted. */
+  record(delivery: Delivery): void;
+  /** Matching entries, newest first (by id, descending). */
+  list(filter: DeliveryFilter, page: DeliveryPageRequest): Promise<StoredDelivery[]>;
+  /** Writes everything queued so far; for shutdown and tests. Failures go to the log's error callback, not here. */
+  flush(): Promise<void>;
 }
 
 /**

@@ -1,12 +1,16 @@
 // Binds the use cases to their ports once; adapters depend on this type, not on the ports.
 import { computeStats } from "./compute-stats.js";
 import { ingestMessage } from "./ingest-message.js";
+import { listDeliveries, type DeliveryQuery } from "./list-deliveries.js";
 import { listMessages, type ListQuery } from "./list-messages.js";
-import type { MessageRepository } from "./ports.js";
+import type { DeliveryLog, MessageRepository } from "./ports.js";
+import { recordDelivery } from "./record-delivery.js";
+import type { Delivery } from "../domain/delivery.js";
 import type { ReceivedMessage } from "../domain/message.js";
 
 export interface Ports {
   messages: MessageRepository;
+  deliveries: DeliveryLog;
 }
 
 export function createUseCases(ports: Ports) {
@@ -14,6 +18,8 @@ export function createUseCases(ports: Ports) {
     ingestMessage: (message: ReceivedMessage) => ingestMessage(ports, message),
     listMessages: (query: ListQuery) => listMessages(ports, query),
     computeStats: () => computeStats(ports),
+    recordDelivery: (delivery: Delivery) => recordDelivery(ports, delivery),
+    listDeliveries: (query: DeliveryQuery) => listDeliveries(ports, query),
     /** Whether the store answers now. */
     storageReady: () =>
       ports.messages.ping().then(

@@ -2,6 +2,7 @@
 import { extendApi } from "@anatine/zod-openapi";
 import { initContract } from "@ts-rest/core";
 import type { z, ZodTypeAny } from "zod";
+import { DeliveriesQuery, DeliveryPage } from "./delivery-schemas.js";
 import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-schemas.js";
 import { MessagePage, MessagesQuery } from "./message-schemas.js";
 import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
@@ -11,7 +12,7 @@ import { Ok, WebhookBody, WebhookHeaders } from "./webhook-schemas.js";
 const c = initContract();
 
 /** The group a route is listed under in the docs; openapi.ts describes and orders them. */
-export type ApiTag = "Webhook" | "Messages" | "Stats" | "Health" | "Metrics";
+export type ApiTag = "Webhook" | "Messages" | "Deliveries" | "Stats" | "Health" | "Metrics";
 const tag = (name: ApiTag) => ({ tag: name });
 
 /** A response: `.describe()` is what ts-rest shows for the status; the example goes on the copy it makes. */
@@ -111,6 +112,42 @@ export const contract = c.router(
         401: unauthorized,
         503: unavailable,
       },
+    },
+    listDeliveries: {
+      method: "GET",
+      path: "/deliveries",
+      summary: "List refused webhook attempts",
+      description:
+        "The delivery log: every `POST /webhook` attempt whose result is neither `created` nor `duplicate`, newest " +
+        "first, with its result, reason and facts about the request; never its body, a secret, a signature or any " +
+        "other header value. The newest `DELIVERY_LOG_MAX_ROWS` entries are kept (10,000 by default). Entries are " +
+        "written in batches a moment after the answer, so the latest attempt may take a fraction of a second to appear.",
+      query: DeliveriesQuery,
+      responses: {
+        200: answer(DeliveryPage, "One page of the delivery log, newest first.", {
+          data: [
+            {
+              id: "42",
+              received_at: "2025-01-15T10:00:00.123Z",
+              request_id: "0b8a7c1e-5d2f-4c3b-9e8f-2a6d1c0b9e7f",
+              result: "invalid_signature",
+              reason: "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret",
+              message_id: null,
+              signature_scheme: "x-signature",
+              body_bytes: 128,
+              body_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+              client_address: "203.0.113.7",
+              user_agent: "curl/8.5.0",
+            },
+          ],
+          limit: 50,
+          next_cursor: null,
+        }),
+        401: unauthorized,
+        422: invalid("since", "since must be an ISO-8601 date-time with Z or a UTC offset"),
+        503: unavailable,
+      },
+      metadata: tag("Deliveries"),
     },
     live: {
       method: "GET",

@@ -1,5 +1,6 @@
 // The package's public surface: the contract, its schemas and the signing helpers.
 export { contract, type Contract } from "./contract.js";
+export * from "./delivery-schemas.js";
 export * from "./error-schemas.js";
 export * from "./message-schemas.js";
 export * from "./operations-schemas.js";

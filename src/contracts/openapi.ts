@@ -8,6 +8,7 @@ import { contract, type ApiTag } from "./contract.js";
 const TAGS: Record<ApiTag, string> = {
   Webhook: "Signed messages in, each `message_id` stored once.",
   Messages: "Stored messages out: filtered, ordered, paged.",
+  Deliveries: "Refused webhook attempts and why: the delivery log, newest first.",
   Stats: "Counts over every stored message.",
   Health: "Probes for orchestrators and load balancers.",
   Metrics: "What a Prometheus scraper reads.",
@@ -48,7 +49,7 @@ export function buildOpenApi(version = "0.1.0") {
             scheme: "bearer",
             description:
               "One of the service's READ_API_TOKEN values, sent as `Authorization: Bearer <token>`. Required by " +
-              "GET /messages and GET /stats only when the service sets READ_API_TOKEN.",
+              "GET /messages, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
           },
         },
       },

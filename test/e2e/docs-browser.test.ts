@@ -44,7 +44,7 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
       .sort();
     // The contract itself: a document that lost an operation must not pass by also losing it from the UI.
     expect(expected).toEqual(
-      expect.arrayContaining(["POST /webhook", "GET /messages", "GET /stats", "GET /health/live", "GET /health/ready", "GET /metrics"]),
+      expect.arrayContaining(["POST /webhook", "GET /messages", "GET /stats", "GET /deliveries", "GET /health/live", "GET /health/ready", "GET /metrics"]),
     );
 
     const rendered = await page.locator(".opblock .opblock-summary").evaluateAll((nodes) =>

@@ -45,6 +45,7 @@ describe("errors", () => {
     ["GET", "/webhook", "POST"],
     ["PUT", "/webhook", "POST"],
     ["PUT", "/stats", "GET"],
+    ["POST", "/deliveries", "GET"],
     ["DELETE", "/messages/", "GET"],
     ["POST", "/health/live", "GET"],
     ["POST", "/health/ready", "GET"],
@@ -122,7 +123,7 @@ describe("errors when the database is unavailable", () => {
   });
   afterAll(() => server.close());
 
-  it.each(["/messages", "/messages?q=x&from=%2B15550000001", "/stats"])("GET %s → 503 JSON without internals", async (path) => {
+  it.each(["/messages", "/messages?q=x&from=%2B15550000001", "/stats", "/deliveries", "/deliveries?result=conflict&cursor=ZDQx"])("GET %s → 503 JSON without internals", async (path) => {
     const res = await call(server, path);
     expect(res.status).toBe(503);
     expectJsonError(res);

@@ -17,7 +17,7 @@ describe("read API with READ_API_TOKEN set", () => {
   });
   afterAll(() => server.close());
 
-  it.each(["/messages", "/stats"])("%s answers 401 JSON with a challenge without a token", async (path) => {
+  it.each(["/messages", "/stats", "/deliveries"])("%s answers 401 JSON with a challenge without a token", async (path) => {
     const res = await get(server, path);
     expect(res).toEqual({ status: 401, body: { detail: "missing or invalid bearer token" }, challenge: expect.stringMatching(/^Bearer/) });
   });
@@ -35,11 +35,14 @@ describe("read API with READ_API_TOKEN set", () => {
   it.each(["current-token", "next-token"])("accepts each configured token (%s), scheme in any case", async (token) => {
     expect((await get(server, "/messages", `Bearer ${token}`)).status).toBe(200);
     expect((await get(server, "/stats", `bearer ${token}`)).status).toBe(200);
+    expect((await get(server, "/deliveries", `Bearer ${token}`)).status).toBe(200);
   });
 
   it("checks the token before the query, so a stranger learns nothing from 422s", async () => {
     expect((await get(server, "/messages?limit=0")).status).toBe(401);
     expect((await get(server, "/messages?limit=0", "Bearer current-token")).status).toBe(422);
+    expect((await get(server, "/deliveries?result=nope")).status).toBe(401);
+    expect((await get(server, "/deliveries?result=nope", "Bearer current-token")).status).toBe(422);
   });
 
   it("leaves health, docs and the webhook open", async () => {
@@ -69,5 +72,6 @@ describe("read API without READ_API_TOKEN", () => {
   it("is open, and ignores an Authorization header", async () => {
     expect((await get(server, "/messages")).status).toBe(200);
     expect((await get(server, "/stats", "Bearer anything")).status).toBe(200);
+    expect((await get(server, "/deliveries", "Bearer anything")).status).toBe(200);
   });
 });

@@ -31,6 +31,7 @@ export function useFreshStorage(database: TestDatabase): FreshStorage {
     // A test may close the storage itself; closing twice must not be what fails it.
     entry.storage = {
       messages: opened.messages,
+      deliveries: opened.deliveries,
       close: async () => {
         if (entry.closed) return;
         entry.closed = true;

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Migrator } from "kysely";
+import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/storage/database.js";
 import { openSqlite } from "../../src/adapters/storage/sqlite/dialect.js";
+import { aDelivery } from "../support/deliveries.js";
 import { aMessage, keyed } from "../support/messages.js";
 
 const dirs: string[] = [];
@@ -100,6 +101,44 @@ describe("upgrading a database that holds messages", () => {
         index.close();
       }
       expect(await searches(storage)).toEqual([["old-0", "old-3", "new"], 1]);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("adds the delivery log beside the messages, and finishes a 0006 that was cut short", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lyftr-upgrade-"));
+    dirs.push(dir);
+    const path = join(dir, "app.db");
+
+    // The release before the delivery log, holding a message; then 0006 interrupted after its table
+    // (SQLite runs no migration in a transaction, so it runs again whole).
+    const old = openSqlite(path);
+    const migrator = new Migrator({ db: old.db, provider: { getMigrations: async () => old.migrations } });
+    expect((await migrator.migrateTo("0004_text_index_moves_out")).error).toBeUndefined();
+    await old.db
+      .insertInto("messages")
+      .values({ message_id: "old-0", from_msisdn: "+100", to_msisdn: "+1", ts: "2025-01-15T10:00:00Z", ts_key: "2025-01-15T10:00:00", text: null, created_at: "x" })
+      .execute();
+    await sql`create table deliveries (id integer primary key autoincrement, received_at text not null, request_id text not null,
+                result text not null, reason text, message_id text, signature_scheme text not null, body_bytes integer not null,
+                body_sha256 text, client_address text, user_agent text)`.execute(old.db);
+    await old.db.destroy();
+
+    const storage = await openDatabase({ kind: "sqlite", path });
+    try {
+      expect((await storage.messages.stats(10)).total_messages).toBe(1);
+      const delivery = aDelivery();
+      storage.deliveries.record(delivery);
+      await storage.deliveries.flush();
+      expect(await storage.deliveries.list({}, { limit: 10 })).toEqual([{ ...delivery, id: "1" }]);
+      const schema = new BetterSqlite3(path, { readonly: true });
+      try {
+        const indexes = schema.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'deliveries' and sql is not null");
+        expect(indexes.pluck().all().sort()).toEqual(["deliveries_message_id_id", "deliveries_result_id"]);
+      } finally {
+        schema.close();
+      }
     } finally {
       await storage.close();
     }

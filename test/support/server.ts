@@ -15,7 +15,7 @@ export interface TestServer {
   /** Signs webhooks with `secret`; checks every answer against the contract; throws on undeclared statuses. */
   client: ReturnType<typeof createClient>;
   storage: Storage;
-  /** What the app logged as errors (500s, storage failures). */
+  /** What the app logged as errors (500s, storage failures), and delivery-log batches that failed. */
   loggedErrors: unknown[];
   /** The one-line-per-request log, as the fields it was given. */
   requestLines: object[];
@@ -36,17 +36,24 @@ export interface ServerOptions {
   readTokens?: string;
   toleranceSeconds?: number;
   nowSeconds?: () => number;
+  /** DELIVERY_LOG_MAX_ROWS as it would be set; default 10,000. */
+  deliveryLogMaxRows?: number;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const secrets = options.secrets ?? SECRET;
   const fresh = options.database ? undefined : await testDatabase().create();
-  const storage = await openDatabase(options.database ?? fresh!.location);
   const errors: unknown[] = [];
+  const storage = await openDatabase(
+    options.database ?? fresh!.location,
+    { onDeliveryLogError: (error) => errors.push(error) },
+    { deliveryLogMaxRows: options.deliveryLogMaxRows },
+  );
   const requestLines: object[] = [];
   const warnings: object[] = [];
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages }),
+    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
+    deliveryLogDropped: () => storage.deliveries.droppedCount(),
     webhook: {
       signingKeys: signingKeys(secrets),
       publicKeys: publicKeys(options.publicKeys ?? ""),

@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       publicKeys: [],
       toleranceSeconds: 300,
       maxBodyBytes: 64 * 1024,
+      deliveryLogMaxRows: 10_000,
       logLevel: "info",
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -55,6 +56,12 @@ describe("loadConfig", () => {
     const pg = loadConfig({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_SIZE: "4" }).database;
     expect(pg).toEqual({ kind: "postgres", url: "postgres://h/db", poolSize: 4 });
     expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).database).toMatchObject({ poolSize: 10 });
+  });
+
+  it("reads DELIVERY_LOG_MAX_ROWS from 0 (no delivery log) to ten million", () => {
+    expect(loadConfig({ DELIVERY_LOG_MAX_ROWS: "0" }).deliveryLogMaxRows).toBe(0);
+    expect(loadConfig({ DELIVERY_LOG_MAX_ROWS: " 10000000 " }).deliveryLogMaxRows).toBe(10_000_000);
+    expect(loadConfig({ DELIVERY_LOG_MAX_ROWS: "" }).deliveryLogMaxRows).toBe(10_000);
   });
 
   it("treats a whitespace-only secret as no secret", () => {
@@ -98,6 +105,9 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ DATABASE_URL: "data/app.db" }, "DATABASE_URL"],
     [{ WEBHOOK_TOLERANCE_SECONDS: "0" }, "WEBHOOK_TOLERANCE_SECONDS"],
+    [{ DELIVERY_LOG_MAX_ROWS: "10000001" }, "DELIVERY_LOG_MAX_ROWS"],
+    [{ DELIVERY_LOG_MAX_ROWS: "-1" }, "DELIVERY_LOG_MAX_ROWS"],
+    [{ DELIVERY_LOG_MAX_ROWS: "1e4" }, "DELIVERY_LOG_MAX_ROWS"],
   ])("refuses %j with one line naming %s", (env, name) => {
     const { message } = configError(env);
     expect(message).toContain(name);

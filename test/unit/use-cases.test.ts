@@ -4,6 +4,7 @@ import { computeStats } from "../../src/application/compute-stats.js";
 import { ingestMessage } from "../../src/application/ingest-message.js";
 import { listMessages } from "../../src/application/list-messages.js";
 import { createUseCases } from "../../src/application/use-cases.js";
+import { memoryDeliveryLog } from "../support/memory-delivery-log.js";
 import { memoryRepository } from "../support/memory-repository.js";
 import { aMessage, keyed } from "../support/messages.js";
 
@@ -110,16 +111,16 @@ describe("computeStats", () => {
 
 describe("createUseCases", () => {
   it("binds the use cases to the ports", async () => {
-    const useCases = createUseCases({ messages: memoryRepository() });
+    const useCases = createUseCases({ messages: memoryRepository(), deliveries: memoryDeliveryLog() });
     expect(await useCases.ingestMessage(keyed(aMessage({ message_id: "x" })))).toEqual({ kind: "created" });
     expect((await useCases.listMessages({ limit: 10, offset: 0 })).total).toBe(1);
     expect((await useCases.computeStats()).total_messages).toBe(1);
   });
 
   it("reports storage ready only while ping resolves", async () => {
-    expect(await createUseCases({ messages: memoryRepository() }).storageReady()).toBe(true);
+    expect(await createUseCases({ messages: memoryRepository(), deliveries: memoryDeliveryLog() }).storageReady()).toBe(true);
     const down = { ...memoryRepository(), ping: () => Promise.reject(new Error("connection refused")) };
-    expect(await createUseCases({ messages: down }).storageReady()).toBe(false);
+    expect(await createUseCases({ messages: down, deliveries: memoryDeliveryLog() }).storageReady()).toBe(false);
   });
 });
 

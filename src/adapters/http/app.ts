@@ -3,7 +3,6 @@ import type { IncomingMessage, RequestListener } from "node:http";
 import { createExpressEndpoints } from "@ts-rest/express";
 import express from "express";
 import type { UseCases } from "../../application/use-cases.js";
-import type { Delivery } from "../../domain/delivery.js";
 import { docsRouter } from "./docs.js";
 import { lastResortErrorHandler, notFoundOrNotAllowed, requestValidationErrorHandler, type ErrorLogger } from "./errors.js";
 import { createMetrics } from "./metrics.js";
@@ -24,10 +23,10 @@ export interface AppOptions {
   readTokens?: readonly string[];
   /** Gets one line per request (info), conflicting copies (warn) and every fault (error). */
   logger: ErrorLogger & RequestLogger & { warn(fields: object, message: string): void };
-  /** Keeps refused webhook attempts for GET /deliveries. */
-  recordDelivery?: (delivery: Delivery) => void;
   /** Check every answer against the contract (tests turn it on). */
   validateResponses?: boolean;
+  /** Delivery-log entries never written (queue full, batch refused), for the metrics. */
+  deliveryLogDropped?: () => number;
 }
 
 /** POST to /webhook as express would route it (any case, one trailing slash, any query), decided without express. */
@@ -46,7 +45,7 @@ export function createApp(options: AppOptions): RequestListener {
   app.set("query parser", parseQuery);
   app.set("env", "production"); // express's own last handler must never print a stack trace
   // Settings above, middleware below: express reads the query parser when the first middleware is added.
-  const metrics = createMetrics();
+  const metrics = createMetrics({ deliveryLogDropped: options.deliveryLogDropped });
   const lastResort = lastResortErrorHandler(options.logger);
   const observed: Step[] = [
     requestLog(options.logger),
@@ -89,7 +88,6 @@ export function createApp(options: AppOptions): RequestListener {
       webhookPipeline(options.useCases, {
         gate: webhookGate(options.webhook),
         logger: options.logger,
-        recordDelivery: options.recordDelivery,
         validateResponses: options.validateResponses ?? false,
       }),
     ],

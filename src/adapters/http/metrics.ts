@@ -11,7 +11,7 @@ export interface Metrics {
   observe: Step;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(sources: { deliveryLogDropped?: (() => number) | undefined } = {}): Metrics {
   // A registry per app, not the global one: tests start many apps in one process.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -42,6 +42,18 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const result of WEBHOOK_RESULTS) webhooks.inc({ result }, 0);
+  const { deliveryLogDropped } = sources;
+  if (deliveryLogDropped) {
+    new Counter({
+      name: "delivery_log_dropped_total",
+      help: "Delivery-log entries never written: the queue was full (a flood of refused webhooks) or a batch was refused.",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(deliveryLogDropped());
+      },
+    });
+  }
 
   const observe: Step = (req, res, next) => {
     const started = process.hrtime.bigint();

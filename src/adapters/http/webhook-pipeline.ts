@@ -5,7 +5,7 @@ import { validateResponse } from "@ts-rest/core";
 import { StorageUnavailableError } from "../../application/ports.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
-import type { Delivery } from "../../domain/delivery.js";
+import { isLoggedResult, type Delivery } from "../../domain/delivery.js";
 import { issuesOf, sendJson, type ErrorLogger } from "./errors.js";
 import type { Reply, Step } from "./steps.js";
 import type { GateOutcome, WebhookGate } from "./webhook-gate.js";
@@ -16,8 +16,6 @@ const route = contract.ingestMessage;
 export interface WebhookPipelineOptions {
   gate: WebhookGate;
   logger: ErrorLogger & { warn(fields: object, message: string): void };
-  /** Keeps refused attempts for GET /deliveries; absent, nothing is kept. */
-  recordDelivery?: (delivery: Delivery) => void;
   /** Check the answer against the contract (tests turn it on). */
   validateResponses: boolean;
 }
@@ -43,9 +41,8 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
       if (options.validateResponses) validateResponse({ appRoute: route, response: { status, body } });
       sendJson(res, status, body);
     }
-    if (options.recordDelivery && verdict.result !== "created" && verdict.result !== "duplicate") {
-      options.recordDelivery(deliveryOf(req, res, verdict, reasonOf(verdict, body), seen));
-    }
+    // Only what the log keeps is worked out: an accepted webhook never pays for the body's hash.
+    if (isLoggedResult(verdict.result)) useCases.recordDelivery(deliveryOf(req, res, verdict, reasonOf(verdict, body), seen));
   };
 
   return (req, res, next) => {

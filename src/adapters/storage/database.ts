@@ -1,6 +1,7 @@
-// Opens the database a URL names, brings its schema up to date, and hands back the repository.
+// Opens the database a URL names, brings its schema up to date, and hands back the repository and the delivery log.
 import { Migrator } from "kysely";
-import { StorageUnavailableError, type MessageRepository } from "../../application/ports.js";
+import { StorageUnavailableError, type DeliveryLog, type MessageRepository } from "../../application/ports.js";
+import { createDeliveryLog } from "./delivery-log.js";
 import type { OpenedDatabase } from "./dialect-features.js";
 import { createMessageRepository } from "./message-repository.js";
 import { openSqlite } from "./sqlite/dialect.js";
@@ -12,6 +13,9 @@ export type DatabaseLocation =
 
 export interface Storage {
   messages: MessageRepository;
+  /** `droppedCount`: entries never written (queue full, batch failed), for a metric. */
+  deliveries: DeliveryLog & { droppedCount(): number };
+  /** Writes the delivery log's queue, then closes. */
   close(): Promise<void>;
 }
 
@@ -30,9 +34,17 @@ export interface StorageEvents {
    * (null: nothing was moved); a fresh one is built in the background. Searches stay exact meanwhile.
    */
   onTextIndexDamaged?: (error: Error, setAside: string | null) => void;
+  /** A batch of the delivery log could not be written; its entries are dropped. Requests never see it. */
+  onDeliveryLogError?: (error: unknown) => void;
+}
+
+export interface StorageOptions {
+  /** DELIVERY_LOG_MAX_ROWS: the newest entries the delivery log keeps; 0 turns it off. */
+  deliveryLogMaxRows?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_DELIVERY_LOG_MAX_ROWS = 10_000;
 const MIGRATION_RETRY_MS = 2_000;
 /**
  * Kysely's migrator introspects every table of every schema before it takes its lock; a schema
@@ -81,7 +93,17 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
   };
 }
 
-export async function openDatabase(location: DatabaseLocation, events: StorageEvents = {}): Promise<Storage> {
+export async function openDatabase(
+  location: DatabaseLocation,
+  events: StorageEvents = {},
+  options: StorageOptions = {},
+): Promise<Storage> {
+  const deliveryLog = (db: OpenedDatabase["db"], writable?: () => boolean) =>
+    createDeliveryLog(db, {
+      maxRows: options.deliveryLogMaxRows ?? DEFAULT_DELIVERY_LOG_MAX_ROWS,
+      onError: events.onDeliveryLogError,
+      writable,
+    });
   if (location.kind === "sqlite") {
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
     // search index is another matter: indexText never fails for it.
@@ -98,9 +120,12 @@ export async function openDatabase(location: DatabaseLocation, events: StorageEv
         await opened.db.destroy();
         throw error;
       });
+    const deliveries = deliveryLog(opened.db);
     return {
       messages: createMessageRepository(opened.db, opened.features),
+      deliveries,
       close: async () => {
+        await deliveries.close();
         await indexer.stop();
         await opened.db.destroy();
       },
@@ -129,11 +154,21 @@ export async function openDatabase(location: DatabaseLocation, events: StorageEv
     }
   };
   await attempt();
+  // Until the schema is current, entries wait in the log's queue and reads answer "unavailable".
+  const deliveries = deliveryLog(opened.db, () => migrated);
   return {
     messages: gated(createMessageRepository(opened.db, opened.features), () => migrated),
+    deliveries: {
+      ...deliveries,
+      list: async (filter, page) => {
+        if (!migrated) throw new StorageUnavailableError(new Error("database schema not migrated yet"));
+        return deliveries.list(filter, page);
+      },
+    },
     close: async () => {
       closed = true;
       clearTimeout(retry);
+      await deliveries.close();
       await opened.db.destroy();
     },
   };

@@ -1,5 +1,5 @@
 // The tables as Kysely sees them.
-import type { Insertable, Selectable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 
 export interface MessagesTable {
   message_id: string;
@@ -22,10 +22,31 @@ export interface SenderCountsTable {
   count: number | string;
 }
 
+/** The delivery log: webhook attempts that stored nothing, oldest trimmed beyond DELIVERY_LOG_MAX_ROWS. */
+export interface DeliveriesTable {
+  /** Arrival order: a number on SQLite, a bigint's decimal string on PostgreSQL. */
+  id: Generated<number | string>;
+  /** ISO-8601 UTC with milliseconds: compares as text like the instants it names. */
+  received_at: string;
+  request_id: string;
+  result: string;
+  reason: string | null;
+  message_id: string | null;
+  signature_scheme: string;
+  /** A bigint's decimal string on PostgreSQL. */
+  body_bytes: number | string;
+  body_sha256: string | null;
+  client_address: string | null;
+  user_agent: string | null;
+}
+
 export interface Database {
   messages: MessagesTable;
   sender_counts: SenderCountsTable;
+  deliveries: DeliveriesTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type NewDeliveryRow = Insertable<DeliveriesTable>;

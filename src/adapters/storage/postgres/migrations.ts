@@ -102,4 +102,24 @@ export const postgresMigrations: Record<string, Migration> = {
                 where content_hash is null`.execute(db);
     },
   },
+  // The delivery log: webhook attempts that stored nothing, newest first by id.
+  "0006_deliveries": {
+    async up(db: Kysely<any>) {
+      await sql`create table deliveries (
+                  id bigint generated always as identity primary key,
+                  received_at text ${bytewise} not null,
+                  request_id text not null,
+                  result text ${bytewise} not null,
+                  reason text,
+                  message_id text ${bytewise},
+                  signature_scheme text not null,
+                  body_bytes bigint not null,
+                  body_sha256 text,
+                  client_address text,
+                  user_agent text
+                )`.execute(db);
+      await sql`create index deliveries_result_id on deliveries (result, id)`.execute(db);
+      await sql`create index deliveries_message_id_id on deliveries (message_id, id)`.execute(db);
+    },
+  },
 };

@@ -75,4 +75,25 @@ export const sqliteMigrations: Record<string, Migration> = {
                 where content_hash is null`.execute(db);
     },
   },
+  // The delivery log: webhook attempts that stored nothing. AUTOINCREMENT, so an id is never
+  // handed out twice, even once the oldest entries are trimmed: ids are keyset cursors.
+  "0006_deliveries": {
+    async up(db: Kysely<any>) {
+      await sql`create table if not exists deliveries (
+                  id integer primary key autoincrement,
+                  received_at text not null,
+                  request_id text not null,
+                  result text not null,
+                  reason text,
+                  message_id text,
+                  signature_scheme text not null,
+                  body_bytes integer not null,
+                  body_sha256 text,
+                  client_address text,
+                  user_agent text
+                )`.execute(db);
+      await sql`create index if not exists deliveries_result_id on deliveries (result, id)`.execute(db);
+      await sql`create index if not exists deliveries_message_id_id on deliveries (message_id, id)`.execute(db);
+    },
+  },
 };
