@@ -66,6 +66,7 @@ const Env = z.object({
     ),
   WEBHOOK_TOLERANCE_SECONDS: integer(1, 86_400, 300),
   WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
+  REQUEST_TIMEOUT_SECONDS: integer(1, 3_600, 10),
   DELIVERY_LOG_MAX_ROWS: integer(0, 10_000_000, DEFAULT_DELIVERY_LOG_MAX_ROWS),
   LOG_LEVEL: z
     .string()
@@ -85,6 +86,8 @@ export interface Config {
   readTokens: readonly string[];
   toleranceSeconds: number;
   maxBodyBytes: number;
+  /** How long a request, headers and body, may take to arrive (408 after). */
+  requestTimeoutMs: number;
   /** The newest delivery-log entries kept; 0 turns the log off. */
   deliveryLogMaxRows: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     readTokens: Object.freeze(e.READ_API_TOKEN),
     toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     deliveryLogMaxRows: e.DELIVERY_LOG_MAX_ROWS,
     logLevel: e.LOG_LEVEL,
   });

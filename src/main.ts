@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     deliveryLogDropped: () => storage.deliveries.droppedCount(),
   });
 
-  const server = createHttpServer(app);
+  const server = createHttpServer(app, { requestTimeoutMs: config.requestTimeoutMs });
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;

@@ -35,6 +35,8 @@ export interface ServerOptions {
   /** READ_API_TOKEN as it would be set (comma-separated); the client sends the first. */
   readTokens?: string;
   toleranceSeconds?: number;
+  /** REQUEST_TIMEOUT_SECONDS, in ms; default the service's 10 s. */
+  requestTimeoutMs?: number;
   nowSeconds?: () => number;
   /** DELIVERY_LOG_MAX_ROWS as it would be set; default 10,000. */
   deliveryLogMaxRows?: number;
@@ -69,7 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     },
     validateResponses: true,
   });
-  const server = createHttpServer(app);
+  const server = createHttpServer(app, { requestTimeoutMs: options.requestTimeoutMs });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

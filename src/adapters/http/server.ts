@@ -29,9 +29,25 @@ export interface DrainableServer extends Server {
   drain(): Promise<void>;
 }
 
-export function createHttpServer(app: RequestListener): DrainableServer {
-  // No Host header is no reason for a bare non-JSON 400: the app does not route by host.
-  const server = createServer({ requireHostHeader: false }, app) as DrainableServer;
+export interface ServerOptions {
+  /** How long a request, headers and body, may take to arrive; slower ones answer 408 and close. */
+  requestTimeoutMs?: number;
+}
+
+export function createHttpServer(app: RequestListener, options: ServerOptions = {}): DrainableServer {
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      // No Host header is no reason for a bare non-JSON 400: the app does not route by host.
+      requireHostHeader: false,
+      // A body trickled in (or never sent after its headers) holds a socket and a buffer: bound it.
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 60_000),
+      // Node looks for expired requests this often (30 s by default, which would triple a 10 s bound).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    app,
+  ) as DrainableServer;
   server.on("clientError", answerClientError);
 
   // A keep-alive connection would outlive its last answer by the keep-alive timeout and could

@@ -47,6 +47,8 @@ const SIGNATURE_REASONS: Record<SignatureFault, string> = {
 
 interface Row<R extends WebhookResult> {
   status: number;
+  /** The connection closes after this answer: the rest of the request was never read. */
+  closes?: true;
   /** The answer's body; `reason` is also what the delivery log keeps. */
   body: (verdict: Of<R>) => { detail?: string; reason?: string; errors?: Issue[]; status?: "ok" };
 }
@@ -66,7 +68,7 @@ export const WEBHOOK_ANSWERS: { [R in WebhookResult]: Row<R> } = {
     status: 401,
     body: (v) => ({ detail: "invalid signature", reason: `webhook-timestamp is more than ${v.toleranceSeconds} s from the server clock` }),
   },
-  too_large: { status: 413, body: (v) => ({ detail: `request body too large: the limit is ${v.limit} bytes` }) },
+  too_large: { status: 413, closes: true, body: (v) => ({ detail: `request body too large: the limit is ${v.limit} bytes` }) },
   unsupported_media_type: {
     status: 415,
     body: (v) => ({ detail: v.fault === "content_type" ? "Content-Type must be application/json" : "unsupported content encoding" }),
@@ -80,10 +82,10 @@ export const WEBHOOK_ANSWERS: { [R in WebhookResult]: Row<R> } = {
   bad_request: { status: 400, body: () => ({ detail: "the request body could not be read" }) },
 };
 
-/** The status and body of a verdict, from the table. */
-export function answerOf(verdict: WebhookVerdict): { status: number; body: object } {
+/** The status and body of a verdict, and whether the connection closes after it, from the table. */
+export function answerOf(verdict: WebhookVerdict): { status: number; body: object; closes: boolean } {
   const row = WEBHOOK_ANSWERS[verdict.result] as Row<WebhookResult>;
-  return { status: row.status, body: row.body(verdict as never) };
+  return { status: row.status, body: row.body(verdict as never), closes: row.closes === true };
 }
 
 /** The reason the delivery log keeps: the answer's, or the first validation error's. */
