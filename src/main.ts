@@ -1,7 +1,7 @@
 // Composition root: config → database → use cases → app → listen. SIGTERM/SIGINT drain and close.
-import { pino } from "pino";
 import { createApp } from "./adapters/http/app.js";
 import { createHttpServer } from "./adapters/http/server.js";
+import { createLogger } from "./adapters/log/create-logger.js";
 import { openDatabase } from "./adapters/storage/database.js";
 import { createUseCases } from "./application/use-cases.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -17,12 +17,7 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino({
-    level: config.logLevel,
-    // `ts`, the original assignment's key, rather than pino's `time`: ISO-8601 UTC.
-    timestamp: () => `,"ts":"${new Date().toISOString()}"`,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  const logger = createLogger(config.logLevel);
 
   const storage = await openDatabase(
     config.database,
@@ -61,7 +56,7 @@ async function main(): Promise<void> {
     const docs = `${url}/docs`;
     logger.info({ host: config.host, port, url, docs, database: config.database.kind }, `listening on ${url} (API docs: ${docs})`);
     if (config.signingKeys.length + config.publicKeys.length === 0) {
-      logger.warn("neither WEBHOOK_SECRET nor WEBHOOK_PUBLIC_KEYS is set: /webhook answers 503 until one is");
+      logger.warn({}, "neither WEBHOOK_SECRET nor WEBHOOK_PUBLIC_KEYS is set: /webhook answers 503 until one is");
     }
   });
   server.on("error", (error: NodeJS.ErrnoException) => {
@@ -76,7 +71,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     setTimeout(() => {
-      logger.error("requests still open after the grace period; exiting");
+      logger.error({}, "requests still open after the grace period; exiting");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server

@@ -58,9 +58,10 @@ describe.skipIf(skipReason)("database unavailable at start-up", () => {
 
   it("answers 503 to readiness, webhooks and reads, across migration retries, without exiting", async () => {
     const retries = () => service.logs.filter((l) => String(l.msg).startsWith("database unavailable at start-up")).length;
-    // Until the 2 s retry has failed too: a second failed attempt must leave the service as it was.
-    const deadline = Date.now() + 6_000;
-    for (let round = 0; round < 3 || (retries() < 2 && Date.now() < deadline); round++) {
+    // Past the 2 s retry: a second failed attempt must leave the service as it was. (Its log line is
+    // held back: a repeated fault is logged once, then counted.)
+    const until = Date.now() + 4_500;
+    for (let round = 0; round < 3 || Date.now() < until; round++) {
       expect(pick(await getJson(service.baseUrl, "/health/ready"))).toEqual({
         status: 503,
         body: { status: "not ready", reason: "database unavailable" },
@@ -72,7 +73,7 @@ describe.skipIf(skipReason)("database unavailable at start-up", () => {
       await sleep(300);
     }
     expect(service.alive()).toBe(true);
-    expect(retries()).toBeGreaterThanOrEqual(2);
+    expect(retries()).toBe(1);
   });
 
   it("becomes ready by itself once the database is back, then stores and lists the message", async () => {
@@ -124,6 +125,7 @@ describe.skipIf(skipReason)("database connections cut while serving", () => {
       }
     };
     const writers = Promise.all(Array.from({ length: 12 }, writer));
+    let during: typeof sent = [];
     try {
       await sleep(800);
       proxy!.down();
@@ -142,7 +144,7 @@ describe.skipIf(skipReason)("database connections cut while serving", () => {
       await writers;
 
       const before = sent.filter((r) => r.end < downAt);
-      const during = sent.filter((r) => r.start > downAt && r.end < upAt);
+      during = sent.filter((r) => r.start > downAt && r.end < upAt);
       const after = sent.filter((r) => r.start > recoveredAt);
       expect(before.length).toBeGreaterThan(5);
       expect(before.filter((r) => r.status !== 200).map(pick)).toEqual([]);
@@ -158,6 +160,15 @@ describe.skipIf(skipReason)("database connections cut while serving", () => {
       await writers;
     }
     expect(service.alive()).toBe(true);
+
+    // Hundreds of 503s made a handful of fault lines, each saying what failed and none a stack trace.
+    const faults = service.logs.filter((l) => l.level === "error" || l.level === "warn");
+    const refused = during.length;
+    expect(faults.length, JSON.stringify(faults.slice(0, 5))).toBeLessThan(Math.max(12, refused / 10));
+    for (const line of faults) {
+      expect(JSON.stringify(line)).not.toMatch(/"stack"|\n\s+at |\/src\/|\/dist\//);
+      if ("err" in line) expect(line.err).toMatchObject({ type: expect.any(String), message: expect.any(String) });
+    }
 
     const acknowledged = sent.filter((r) => r.status === 200).map((r) => r.id);
     const stored = await query<{ message_id: string }>(

@@ -1,0 +1,26 @@
+// The service's logger: JSON lines on stdout with the assignment's keys, faults without stacks, repeats at a bounded rate.
+import { pino, type Level } from "pino";
+import { faultFields } from "./fault-fields.js";
+import { quietRepeats, type LineLogger } from "./quiet-repeats.js";
+
+/** A repeated fault is logged once, then counted for this long. */
+const REPEAT_INTERVAL_MS = 10_000;
+
+export function createLogger(level: Level | "silent"): LineLogger {
+  const lines = pino({
+    level,
+    // `ts`, the original assignment's key, rather than pino's `time`: ISO-8601 UTC.
+    timestamp: () => `,"ts":"${new Date().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: faultFields },
+  });
+  return quietRepeats(
+    {
+      info: (fields, message) => lines.info(fields, message),
+      warn: (fields, message) => lines.warn(fields, message),
+      error: (fields, message) => lines.error(fields, message),
+      fatal: (fields, message) => lines.fatal(fields, message),
+    },
+    REPEAT_INTERVAL_MS,
+  );
+}
