@@ -55,6 +55,11 @@ export interface MessageRepository {
   stats(topSenders: number): Promise<MessageStats>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Resolves when writes work: at once while the last write succeeded; after a small probe write
+   * once one has failed (a full disk answers reads). Rejects while writes fail.
+   */
+  writable(): Promise<void>;
 }
 
 export interface DeliveryFilter {

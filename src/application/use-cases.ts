@@ -1,4 +1,5 @@
 // Binds the use cases to their ports once; adapters depend on this type, not on the ports.
+import { checkReadiness } from "./check-readiness.js";
 import { computeStats } from "./compute-stats.js";
 import { ingestMessage } from "./ingest-message.js";
 import { listDeliveries, type DeliveryQuery } from "./list-deliveries.js";
@@ -20,12 +21,7 @@ export function createUseCases(ports: Ports) {
     computeStats: () => computeStats(ports),
     recordDelivery: (delivery: Delivery) => recordDelivery(ports, delivery),
     listDeliveries: (query: DeliveryQuery) => listDeliveries(ports, query),
-    /** Whether the store answers now. */
-    storageReady: () =>
-      ports.messages.ping().then(
-        () => true,
-        () => false,
-      ),
+    checkReadiness: () => checkReadiness(ports),
   };
 }
 

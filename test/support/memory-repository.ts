@@ -58,5 +58,6 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
       };
     },
     async ping() {},
+    async writable() {},
   };
 }

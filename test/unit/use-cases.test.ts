@@ -117,10 +117,13 @@ describe("createUseCases", () => {
     expect((await useCases.computeStats()).total_messages).toBe(1);
   });
 
-  it("reports storage ready only while ping resolves", async () => {
-    expect(await createUseCases({ messages: memoryRepository(), deliveries: memoryDeliveryLog() }).storageReady()).toBe(true);
+  it("is ready only while the store answers and takes writes, and says which is missing", async () => {
+    const ready = (messages: ReturnType<typeof memoryRepository>) => createUseCases({ messages, deliveries: memoryDeliveryLog() }).checkReadiness();
+    expect(await ready(memoryRepository())).toEqual({ ready: true });
     const down = { ...memoryRepository(), ping: () => Promise.reject(new Error("connection refused")) };
-    expect(await createUseCases({ messages: down, deliveries: memoryDeliveryLog() }).storageReady()).toBe(false);
+    expect(await ready(down)).toEqual({ ready: false, reason: "database unavailable" });
+    const full = { ...memoryRepository(), writable: () => Promise.reject(new Error("disk full")) };
+    expect(await ready(full)).toEqual({ ready: false, reason: "database not accepting writes" });
   });
 });
 

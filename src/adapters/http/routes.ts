@@ -70,9 +70,8 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
       if (!options.secretConfigured) {
         return { status: 503, body: { status: "not ready", reason: "webhook secret not configured" } };
       }
-      if (!(await useCases.storageReady())) {
-        return { status: 503, body: { status: "not ready", reason: "database unavailable" } };
-      }
+      const readiness = await useCases.checkReadiness();
+      if (!readiness.ready) return { status: 503, body: { status: "not ready", reason: readiness.reason } };
       return { status: 200, body: { status: "ready" } };
     },
   });

@@ -90,6 +90,7 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
     list: async (filter, page) => (check(), repository.list(filter, page)),
     stats: async (top) => (check(), repository.stats(top)),
     ping: async () => (check(), repository.ping()),
+    writable: async () => (check(), repository.writable()),
   };
 }
 

@@ -20,15 +20,39 @@ const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
 
 export function createMessageRepository(db: Kysely<Database>, features: DialectFeatures): MessageRepository {
   const insert = createMessageInserts(db, features);
+  // Set by a failed insert, cleared by any write that succeeds: readiness asks it.
+  let writesFailing = false;
+  const tracked = async <T>(write: () => Promise<T>): Promise<T> => {
+    try {
+      const done = await write();
+      writesFailing = false;
+      return done;
+    } catch (error) {
+      writesFailing = true;
+      throw error;
+    }
+  };
   const list = createMessageList(db, features);
   const stats = cachedStats(createStatsQuery(db), features.changeStamp);
   return {
-    insertIfAbsent: (message) => guarded(() => insert(message)),
+    insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
     list: (filter, page) => guarded(() => list(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     ping: () =>
       guarded(async () => {
         await sql`select 1`.execute(db);
+      }),
+    writable: () =>
+      guarded(async () => {
+        if (!writesFailing) return;
+        // One row, rewritten: a write like any other, minus a message.
+        await tracked(() =>
+          db
+            .insertInto("write_probe")
+            .values({ id: 1, probed_at: new Date().toISOString() })
+            .onConflict((oc) => oc.column("id").doUpdateSet({ probed_at: (eb) => eb.ref("excluded.probed_at") }))
+            .execute(),
+        );
       }),
   };
 }

@@ -40,7 +40,14 @@ export interface DeliveriesTable {
   user_agent: string | null;
 }
 
+/** One row, rewritten by readiness to learn whether writes work again. */
+export interface WriteProbeTable {
+  id: number;
+  probed_at: string;
+}
+
 export interface Database {
+  write_probe: WriteProbeTable;
   messages: MessagesTable;
   sender_counts: SenderCountsTable;
   deliveries: DeliveriesTable;

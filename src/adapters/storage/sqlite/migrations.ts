@@ -96,4 +96,11 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`create index if not exists deliveries_message_id_id on deliveries (message_id, id)`.execute(db);
     },
   },
+  // One row that readiness rewrites to learn whether writes work again after one failed (a full disk
+  // answers reads, so a read cannot tell).
+  "0010_write_probe": {
+    async up(db: Kysely<any>) {
+      await sql`create table if not exists write_probe (id integer primary key, probed_at text not null)`.execute(db);
+    },
+  },
 };
