@@ -1,8 +1,8 @@
 // POST /webhook acceptance: a valid signed message is stored once, as sent; repeats change nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../src/domain/message.js";
-import { aMessage } from "../support/messages.js";
-import { startServer, type TestServer } from "../support/server.js";
+import { aMessage, postRaw } from "../support/messages.js";
+import { SECRET, startServer, type TestServer } from "../support/server.js";
 import { expectNoErrorsLogged, json, rawPost, signedJson, stored, storedTotal } from "./webhook-support.js";
 
 describe("POST /webhook accepts valid messages", () => {
@@ -158,5 +158,19 @@ describe("POST /webhook under concurrency", () => {
     const results = await Promise.all(messages.map((body) => server.client.ingestMessage({ body })));
     expect(results.map((r) => r.status)).toEqual(messages.map(() => 200));
     expect(await storedTotal(server)).toBe(before + 30);
+  });
+});
+
+describe("POST /webhook with a key repeated in the JSON", () => {
+  let server: TestServer;
+  beforeAll(async () => void (server = await startServer()));
+  afterAll(() => server.close());
+
+  it("stores the last value, as JSON.parse reads the signed bytes, and says so in the spec", async () => {
+    const body = '{"message_id":"first-id","from":"+919876543210","to":"+14155550100","ts":"2025-01-15T10:00:00Z","message_id":"last-id","text":"a","text":"b"}';
+    const res = await postRaw(server.baseUrl, body, { secret: SECRET });
+    expect(res.status).toBe(200);
+    const page = await server.storage.messages.list({}, { limit: 10, offset: 0 });
+    expect(page.data.map((m) => [m.message_id, m.text])).toEqual([["last-id", "b"]]);
   });
 });
