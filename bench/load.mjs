@@ -49,6 +49,12 @@ function ingestRequest({ dupRatio, poolSize, idPrefix, indexBase }) {
   };
 }
 
+/** The same unsigned message again and again: a sender with no secret, or someone knocking. */
+function floodRequest() {
+  const body = JSON.stringify(message(0, "flood"));
+  return { method: "POST", path: "/webhook", headers: { "content-type": "application/json" }, body };
+}
+
 function readRequests(paths) {
   if (paths.length === 1) return [{ method: "GET", path: paths[0] }];
   let k = 0;
@@ -69,7 +75,9 @@ function run(durationS) {
         connections: config.connections,
         duration: durationS,
         timeout: config.timeoutS,
-        requests: config.ingest ? [ingestRequest(config.ingest)] : readRequests(config.paths),
+        requests: config.ingest ? [ingestRequest(config.ingest)] : config.flood ? [floodRequest()] : readRequests(config.paths),
+        // A flood at a fixed rate, so the ingest beside it meets the same flood whatever it does.
+        ...(config.flood && { overallRate: config.flood.rate }),
       },
       (error, result) => {
         if (error) return reject(error);

@@ -6,6 +6,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { USAGE, parseArgs, sizeLabel } from "./args.mjs";
 import { cleanup, installCleanupHandlers, onCleanup, wasInterrupted } from "./cleanup.mjs";
+import { floodPhase } from "./flood-phase.mjs";
 import { emptyStartupPhase, ingestPhase, readPhase } from "./phases.mjs";
 import { postgresStore } from "./postgres-store.mjs";
 import { printTables, writeResults } from "./report.mjs";
@@ -43,6 +44,7 @@ const redacted = (url) => {
 const selected = (name) => options.only.length === 0 || options.only.some((part) => name.includes(part));
 const names = [
   ...INGEST.map((s) => s.name),
+  "ingest-flood",
   "startup-empty",
   ...options.sizes.flatMap((n) => [...READS.map((r) => r.name), "startup"].map((name) => `${name}@${sizeLabel(n)}`)),
 ];
@@ -77,6 +79,7 @@ try {
   console.log(`bench: ${options.quick ? "quick" : "full"} run on ${redacted(options.database)}, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} CPUs`);
   const loadStart = loadavg();
   await ingestPhase(ctx);
+  await floodPhase(ctx);
   await emptyStartupPhase(ctx);
   await readPhase(ctx);
 

@@ -1,0 +1,63 @@
+// Valid ingest beside a flood of unsigned webhooks: alone, then beside the flood with the delivery log off and on.
+import { join } from "node:path";
+import { runLoad } from "./load-process.mjs";
+import { DUPLICATE_POOL } from "./scenarios.mjs";
+import { startServer } from "./server-process.mjs";
+import { verifyIngest } from "./verify-ingest.mjs";
+
+/** Unsigned requests a second: well beyond any honest sender's mistakes, short of taking a core by itself. */
+export const FLOOD_RATE = 2_000;
+const VARIANTS = [
+  { name: "ingest-alone", flood: false, logRows: "10000" },
+  { name: "ingest-beside-flood-log-off", flood: true, logRows: "0" },
+  { name: "ingest-beside-flood-log-on", flood: true, logRows: "10000" },
+];
+const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+const ratio = (x) => Math.round(x * 100) / 100;
+
+export async function floodPhase(ctx) {
+  if (!ctx.selected("ingest-flood")) return;
+  const rows = {};
+  for (const variant of VARIANTS) {
+    const db = await ctx.store.fresh(variant.name);
+    const files = { ackedFile: join(ctx.tmp, `${variant.name}.acked`), unansweredFile: join(ctx.tmp, `${variant.name}.unanswered`) };
+    const server = await startServer("app", { env: { ...db.env, WEBHOOK_SECRET: ctx.secret, DELIVERY_LOG_MAX_ROWS: variant.logRows } });
+    const sampling = server.sample();
+    const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10 };
+    const [ingest, flood] = await Promise.all([
+      runLoad({
+        ...common,
+        connections: ctx.options.connections,
+        ingest: { dupRatio: 0, poolSize: DUPLICATE_POOL, idPrefix: `${ctx.runTag}-${variant.name}`, indexBase: 70_000_000, ...files },
+      }),
+      variant.flood ? runLoad({ ...common, connections: 8, flood: { rate: FLOOD_RATE } }) : null,
+    ]);
+    const { peakKb, cpuMs } = sampling();
+    await server.stop();
+    const m = ingest.measured;
+    rows[variant.name] = {
+      scenario: variant.name,
+      size: null,
+      server: "app",
+      kind: "ingest",
+      ...m,
+      peak_rss_mb: Math.round(peakKb / 1024),
+      server_cpu_ms_per_req: null,
+      cpu_ms: cpuMs,
+      flood: flood && { rps: flood.measured.rps, status: flood.measured.status },
+      verification: verifyIngest(files, await db.ids()),
+      vs_baseline: null,
+    };
+    await db.drop();
+    log(`${variant.name}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+  }
+  const alone = rows["ingest-alone"];
+  const off = rows["ingest-beside-flood-log-off"];
+  const on = rows["ingest-beside-flood-log-on"];
+  // What the delivery log costs valid ingest under a flood, and what the flood costs in all.
+  on.vs_log_off = ratio(on.rps / off.rps);
+  on.vs_alone = ratio(on.rps / alone.rps);
+  off.vs_alone = ratio(off.rps / alone.rps);
+  ctx.rows.push(alone, off, on);
+  log(`valid ingest beside ${FLOOD_RATE} unsigned req/s: ${on.vs_alone}× alone with the delivery log, ${off.vs_alone}× without it; the log's own cost ${on.vs_log_off}×`);
+}
