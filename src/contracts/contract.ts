@@ -2,7 +2,7 @@
 import { extendApi } from "@anatine/zod-openapi";
 import { initContract } from "@ts-rest/core";
 import type { z, ZodTypeAny } from "zod";
-import { DeliveriesQuery, DeliveryPage } from "./delivery-schemas.js";
+import { DELIVERY_SAMPLE, DeliveriesQuery, DeliveryPage } from "./delivery-schemas.js";
 import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-schemas.js";
 import { MessagePage, MessagesQuery } from "./message-schemas.js";
 import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
@@ -125,21 +125,7 @@ export const contract = c.router(
       query: DeliveriesQuery,
       responses: {
         200: answer(DeliveryPage, "One page of the delivery log, newest first.", {
-          data: [
-            {
-              id: "42",
-              received_at: "2025-01-15T10:00:00.123Z",
-              request_id: "0b8a7c1e-5d2f-4c3b-9e8f-2a6d1c0b9e7f",
-              result: "invalid_signature",
-              reason: "X-Signature does not match the body: sign the exact bytes sent, with the webhook secret",
-              message_id: null,
-              signature_scheme: "x-signature",
-              body_bytes: 128,
-              body_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-              client_address: "203.0.113.7",
-              user_agent: "curl/8.5.0",
-            },
-          ],
+          data: [DELIVERY_SAMPLE],
           limit: 50,
           next_cursor: null,
         }),

@@ -6,7 +6,8 @@ import { MESSAGE_ID_MAX_CHARS, charCount, isStorableText } from "../domain/messa
 import { decodeDeliveryCursor } from "./delivery-cursor.js";
 import { doc, parsedString, queryInt, restorePlus } from "./schema-parts.js";
 
-const SAMPLE = {
+/** One entry, as the docs show it. */
+export const DELIVERY_SAMPLE = {
   id: "42",
   received_at: "2025-01-15T10:00:00.123Z",
   request_id: "0b8a7c1e-5d2f-4c3b-9e8f-2a6d1c0b9e7f",
@@ -71,11 +72,11 @@ export const DeliveriesQuery = z.object({
 
 export const DeliveryEntry = extendApi(
   z.object({
-    id: doc(z.string(), "Position in arrival order (a decimal integer, as a string): larger is newer.", SAMPLE.id),
-    received_at: doc(z.string(), "When the request arrived: ISO-8601 UTC with milliseconds.", SAMPLE.received_at),
-    request_id: doc(z.string(), "The request id, as in the log line and the `X-Request-Id` answer header.", SAMPLE.request_id),
-    result: doc(z.enum(WEBHOOK_RESULTS), "What came of the attempt, as the `webhook_requests_total` metric labels it.", SAMPLE.result),
-    reason: doc(z.string().nullable(), "Why, in words for a person (the answer's `reason` or `detail`); null when there is none.", SAMPLE.reason),
+    id: doc(z.string(), "Position in arrival order (a decimal integer, as a string): larger is newer.", DELIVERY_SAMPLE.id),
+    received_at: doc(z.string(), "When the request arrived: ISO-8601 UTC with milliseconds.", DELIVERY_SAMPLE.received_at),
+    request_id: doc(z.string(), "The request id, as in the log line and the `X-Request-Id` answer header.", DELIVERY_SAMPLE.request_id),
+    result: doc(z.enum(WEBHOOK_RESULTS), "What came of the attempt, as the `webhook_requests_total` metric labels it.", DELIVERY_SAMPLE.result),
+    reason: doc(z.string().nullable(), "Why, in words for a person (the answer's `reason` or `detail`); null when there is none.", DELIVERY_SAMPLE.reason),
     message_id: doc(
       z.string().nullable(),
       "The body's `message_id`, only when the signature held and the body parsed; otherwise null.",
@@ -84,14 +85,14 @@ export const DeliveryEntry = extendApi(
     signature_scheme: doc(
       z.enum(SIGNATURE_SCHEMES),
       "The signature headers sent: `standard` when any `webhook-*` header was, else `x-signature`, else `none`.",
-      SAMPLE.signature_scheme,
+      DELIVERY_SAMPLE.signature_scheme,
     ),
-    body_bytes: doc(z.number().int().nonnegative(), "Body size in bytes.", SAMPLE.body_bytes),
-    body_sha256: doc(z.string().nullable(), "Hex SHA-256 of the body bytes; null when the body was not read.", SAMPLE.body_sha256),
-    client_address: doc(z.string().nullable(), "The client's IP address, as the service saw it.", SAMPLE.client_address),
-    user_agent: doc(z.string().nullable(), "The `User-Agent` header, at most 256 characters; null when absent.", SAMPLE.user_agent),
+    body_bytes: doc(z.number().int().nonnegative(), "Body size in bytes.", DELIVERY_SAMPLE.body_bytes),
+    body_sha256: doc(z.string().nullable(), "Hex SHA-256 of the body bytes; null when the body was not read.", DELIVERY_SAMPLE.body_sha256),
+    client_address: doc(z.string().nullable(), "The client's IP address, as the service saw it.", DELIVERY_SAMPLE.client_address),
+    user_agent: doc(z.string().nullable(), "The `User-Agent` header, at most 256 characters; null when absent.", DELIVERY_SAMPLE.user_agent),
   }),
-  { title: "Delivery", description: "One webhook attempt that stored nothing. Never the body, a secret or a signature.", example: SAMPLE },
+  { title: "Delivery", description: "One webhook attempt that stored nothing. Never the body, a secret or a signature.", example: DELIVERY_SAMPLE },
 );
 
 export const DeliveryPage = extendApi(
@@ -100,7 +101,7 @@ export const DeliveryPage = extendApi(
     limit: doc(z.number().int(), "The page size used.", 50),
     next_cursor: doc(z.string().nullable(), "The cursor of the next page, or null when this page is the last.", "ZDQx"),
   }),
-  { example: { data: [SAMPLE], limit: 50, next_cursor: null } },
+  { example: { data: [DELIVERY_SAMPLE], limit: 50, next_cursor: null } },
 );
 
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
