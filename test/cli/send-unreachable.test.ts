@@ -67,11 +67,17 @@ describe("lyftr send without an answer", () => {
     }
   });
 
-  it("gives up after 10 s on a service that accepts the request and never answers", async () => {
+  it("gives up after --timeout on a service that accepts the request and never answers", async () => {
     const started = Date.now();
-    for (const run of await bothWays(["--url", silent.url])) {
-      expect(run).toEqual(failed(silent.url, "no answer within 10 s"));
+    for (const run of await bothWays(["--url", silent.url, "--timeout", "1.5"])) {
+      expect(run).toEqual(failed(silent.url, "no answer within 1.5 s"));
     }
-    expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it.each(["0", "abc", "301", "1e3"])("refuses --timeout %s as a usage error", async (timeout) => {
+    const run = await lyftr(["send", "--url", silent.url, "--timeout", timeout, ...built], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--timeout must be a number of seconds/);
   });
 });

@@ -37,7 +37,7 @@ export const SEND_HELP = `Usage: lyftr send [--message-id <id>] --from <e164> --
 
 Builds a message from flags and sends it through the typed client, or sends the bytes of a JSON
 file (or of stdin, with --file -) exactly as they are. Prints "HTTP <status> <answer>", after
-"message_id <id>" for a built message; without an answer within 10 s it gives up (exit code 1).
+"message_id <id>" for a built message; without an answer within --timeout it gives up (exit code 1).
 
 Message:
   --message-id <id>        message_id (default: a random cli-… id, printed)
@@ -50,6 +50,7 @@ Message:
 
 Where:
   --url <url>              the service's base URL (default: LYFTR_URL, else http://localhost:8000)
+  --timeout <seconds>      give up without an answer after this long (default 10, at most 300)
 
 Signing:
 ${SIGNING_FLAGS}

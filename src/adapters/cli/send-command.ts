@@ -8,7 +8,7 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from "./usage-error.js";
 
 const DEFAULT_URL = "http://localhost:8000";
 /** The whole exchange; undici alone would wait five minutes for a service that accepts and never answers. */
-const TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_S = 10;
 const MESSAGE_FLAGS = ["message-id", "from", "to", "ts", "text"] as const;
 
 const OPTIONS = {
@@ -18,6 +18,7 @@ const OPTIONS = {
   ts: { type: "string" },
   text: { type: "string" },
   url: { type: "string" },
+  timeout: { type: "string" },
   ...SIGNING_FLAGS,
 } as const;
 
@@ -39,6 +40,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("missing --from and --to (or send a JSON body with --file)");
   }
   const baseUrl = serviceUrl(flags.url ?? io.env.LYFTR_URL ?? DEFAULT_URL);
+  const timeoutMs = timeoutFrom(flags.timeout) * 1000;
   const signing = signingFrom(flags);
   const { secret, key } = secretFrom(io.env, flags["secret-env"] ?? DEFAULT_SECRET_ENV, signing.scheme);
 
@@ -62,9 +64,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
 
   let answer: Answer;
   try {
-    answer = await post(AbortSignal.timeout(TIMEOUT_MS));
+    answer = await post(AbortSignal.timeout(timeoutMs));
   } catch (error) {
-    const reason = networkReason(error, TIMEOUT_MS);
+    const reason = networkReason(error, timeoutMs);
     io.err(`lyftr send: cannot reach ${new URL(baseUrl).origin}: ${reason} (is the service running? set LYFTR_URL or --url)`);
     return EXIT_FAILED;
   }
@@ -74,6 +76,14 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const body = answer.body instanceof Blob ? await answer.body.text() : answer.body;
   io.out(`HTTP ${answer.status} ${typeof body === "string" ? body : JSON.stringify(body)}`);
   return answer.status === 200 ? EXIT_OK : EXIT_FAILED;
+}
+
+/** --timeout in seconds: a positive number up to 300 (curl's --max-time, in short). */
+function timeoutFrom(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_S;
+  const seconds = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds > 0 && seconds <= 300)) throw new UsageError("--timeout must be a number of seconds, more than 0 and at most 300");
+  return seconds;
 }
 
 /** The base URL without a trailing slash; only http(s); never echoed, as it may carry credentials. */
