@@ -50,7 +50,7 @@ async function listening(started: Started) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })(),
-    10_000,
+    30_000,
     "the listening line",
   );
 }
@@ -70,19 +70,19 @@ describe("npm start", () => {
     const started = npmStart({ PORT: "0" });
     const line = await listening(started);
     // A compile on start took ~17 s; starting the build takes well under that even on a busy machine.
-    expect(Date.now() - began).toBeLessThan(8_000);
+    expect(Date.now() - began).toBeLessThan(15_000);
     const port = Number(line.port);
     expect(line).toMatchObject({ url: `http://127.0.0.1:${port}`, docs: `http://127.0.0.1:${port}/docs` });
     expect(String(line.msg)).toContain(`http://127.0.0.1:${port}/docs`);
     expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
 
     started.npm.kill("SIGTERM");
-    const exit = await exitOf(started.npm, 10_000);
+    const exit = await exitOf(started.npm, 30_000);
     expect(exit.code).toBe(0);
     expect(await refuses(port)).toBe(true);
     expect(isRunning(Number(line.pid)), "the node server outlived npm").toBe(false);
     expect(started.lines.some((l) => l.msg === "shutting down" && l.signal === "SIGTERM")).toBe(true);
-  });
+  }, 60_000);
 
   it("says in one line that the port is taken, names PORT and HOST, and exits 1 without a stack trace", async () => {
     const taken: Server = createServer();
@@ -90,7 +90,7 @@ describe("npm start", () => {
     const port = (taken.address() as { port: number }).port;
     try {
       const started = npmStart({ PORT: String(port) });
-      const exit = await exitOf(started.npm, 10_000);
+      const exit = await exitOf(started.npm, 30_000);
       expect(exit.code).not.toBe(0);
       const own = started
         .stderr()
@@ -101,5 +101,5 @@ describe("npm start", () => {
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
-  });
+  }, 60_000);
 });

@@ -57,7 +57,9 @@ describe.skipIf(skipReason)("database unavailable at start-up", () => {
   });
 
   it("answers 503 to readiness, webhooks and reads, across migration retries, without exiting", async () => {
-    const retries = () => service.logs.filter((l) => String(l.msg).startsWith("database unavailable at start-up")).length;
+    // Each fault once: a repeat is counted, not logged again (the "(repeated)" line a slow run may reach
+    // after 10 s aside). The cut connection may fail in more than one way, each a fault of its own.
+    const retries = () => service.logs.filter((l) => String(l.msg).startsWith("database unavailable at start-up") && l.repeated === undefined);
     // Past the 2 s retry: a second failed attempt must leave the service as it was. (Its log line is
     // held back: a repeated fault is logged once, then counted.)
     const until = Date.now() + 4_500;
@@ -73,7 +75,9 @@ describe.skipIf(skipReason)("database unavailable at start-up", () => {
       await sleep(300);
     }
     expect(service.alive()).toBe(true);
-    expect(retries()).toBe(1);
+    const faults = retries().map((l) => JSON.stringify(l.err));
+    expect(faults.length).toBeGreaterThan(0);
+    expect(faults.length, faults.join("\n")).toBe(new Set(faults).size);
   });
 
   it("becomes ready by itself once the database is back, then stores and lists the message", async () => {
