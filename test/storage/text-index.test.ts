@@ -1,4 +1,5 @@
 // SQLite's trigram index in its own file, kept by a worker thread: searches stay exact whether it is behind, caught up, or stale.
+import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +7,7 @@ import BetterSqlite3 from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
-import { attachTextIndex, fold, textIndexStep, trigramQueries } from "../../src/adapters/storage/sqlite/text-index.js";
+import { attachTextIndex, fold, MAX_PROBES, MAX_TERMS, textIndexStep, trigramQueries } from "../../src/adapters/storage/sqlite/text-index.js";
 import type { Message } from "../../src/domain/message.js";
 import { aMessage, keyed } from "../support/messages.js";
 
@@ -211,6 +212,51 @@ describe("sqlite text index", () => {
       expect(query("ab")).toBeNull();
     } finally {
       connection.close();
+    }
+  });
+
+  it("probes a bounded number of a long needle's trigrams, and asks for a few of them", () => {
+    const connection = new BetterSqlite3(":memory:");
+    try {
+      attachTextIndex(connection, ":memory:");
+      const add = connection.prepare("insert into search.text_index (rowid, text) values (?, ?)");
+      for (let rowid = 1; rowid <= 200; rowid++) add.run(rowid, `order ${rowid}`);
+      // Counts the index probes: each is one get() of a statement prepared through this connection.
+      let probes = 0;
+      const prepare = connection.prepare.bind(connection);
+      connection.prepare = ((source: string) => {
+        const statement = prepare(source);
+        const get = statement.get.bind(statement);
+        statement.get = (...params: unknown[]) => {
+          probes++;
+          return get(...params);
+        };
+        return statement;
+      }) as typeof connection.prepare;
+      const query = trigramQueries(connection);
+      const needle = fold(randomBytes(3_072).toString("base64")); // 4,096 characters, ~4,000 distinct trigrams
+      const terms = query(needle)?.split(" AND ") ?? [];
+      expect(probes).toBe(MAX_PROBES);
+      expect(terms.length).toBeGreaterThan(0);
+      expect(terms.length).toBeLessThanOrEqual(MAX_TERMS);
+      for (const term of terms) expect(needle).toContain(term.slice(1, -1).replaceAll('""', '"'));
+    } finally {
+      connection.close();
+    }
+  });
+
+  it("finds a long needle exactly, and not one that differs from it in a single character", async () => {
+    const path = join(dir, "app.db");
+    const storage = await open(path);
+    const long = randomBytes(1_536).toString("base64"); // 2,048 characters
+    const near = `${long.slice(0, 1_024)}${long[1_024] === "A" ? "B" : "A"}${long.slice(1_025)}`;
+    await insert(storage, texts("long", [`before ${long} after`, `before ${near} after`, "order"]));
+    await waitForIndex(path);
+    for (const [needle, id] of [[long, "long0"], [near, "long1"], [long.toUpperCase(), "long0"]] as const) {
+      const page = await storage.messages.list({ q: needle }, everything);
+      // Upper-cased, the needle may also match the other text, folded: the exact test decides either way.
+      if (needle === long.toUpperCase()) expect(page.data.map((m) => m.message_id)).toContain(id);
+      else expect(page.data.map((m) => m.message_id)).toEqual([id]);
     }
   });
 

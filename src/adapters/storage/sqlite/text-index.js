@@ -67,6 +67,22 @@ export function claimTextIndex(connection) {
 const SAMPLE = 64;
 /** Trigrams more than this many times as common as the needle's rarest one are left out of the match. */
 const SPREAD = 8;
+/**
+ * However long the needle, a search probes at most this many of its trigrams and intersects at most
+ * MAX_TERMS: a 4,096-character needle would otherwise cost one probe per distinct trigram (~4,000),
+ * all on the serving thread. Any subset of the needle's trigrams still finds every row that holds it.
+ */
+export const MAX_PROBES = 16;
+export const MAX_TERMS = 4;
+
+/**
+ * Up to MAX_PROBES of a list, spread evenly over it: the parts of a long needle differ, and the
+ * rarest trigram may sit anywhere in it.
+ * @template T
+ * @param {T[]} items
+ */
+const spreadSample = (items) =>
+  items.length <= MAX_PROBES ? items : Array.from({ length: MAX_PROBES }, (_, i) => items[Math.floor((i * items.length) / MAX_PROBES)]);
 
 /**
  * The full-text query for rows that may contain a folded needle: its rare trigrams, or null under
@@ -84,10 +100,13 @@ export function trigramQueries(connection) {
     if (chars.length < 3) return null;
     const terms = new Set(chars.slice(2).map((c, i) => `"${`${chars[i]}${chars[i + 1]}${c}`.replaceAll('"', '""')}"`));
     // Fewer than SAMPLE texts: as rare as it gets.
-    const probed = Array.from(terms, (term) => ({ term, span: /** @type {number | undefined} */ (nth.get(term)) ?? Infinity }));
-    const rarest = Math.max(...probed.map((p) => p.span));
+    const probed = spreadSample(Array.from(terms)).map((term) => ({ term, span: /** @type {number | undefined} */ (nth.get(term)) ?? Infinity }));
+    // Rarest first (the widest span), so that the terms kept are the ones that narrow most.
+    probed.sort((a, b) => (a.span === b.span ? 0 : a.span > b.span ? -1 : 1));
+    const rarest = probed[0]?.span ?? Infinity;
     return probed
       .filter((p) => p.span * SPREAD >= rarest)
+      .slice(0, MAX_TERMS)
       .map((p) => p.term)
       .join(" AND ");
   };
