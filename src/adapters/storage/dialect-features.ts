@@ -1,5 +1,5 @@
 // What differs between databases, as one small object each dialect folder supplies.
-import type { Expression, Kysely, Migration, SqlBool } from "kysely";
+import type { CompiledQuery, Expression, Kysely, Migration, SqlBool } from "kysely";
 import type { Database } from "./tables.js";
 
 export interface DialectFeatures {
@@ -19,6 +19,12 @@ export interface DialectFeatures {
    * search run again reads the messages themselves.
    */
   searchAidFailed?(needle: string): boolean;
+  /**
+   * Runs read queries in one snapshot off the serving thread, where a thread of the process's own
+   * does the database's reading (SQLite); undefined when there is none, and the caller runs them.
+   * A rejection says nothing about the data: the caller may run the same queries itself.
+   */
+  readAside?(queries: CompiledQuery[]): Promise<unknown[][]> | undefined;
 }
 
 export interface OpenedDatabase {

@@ -44,30 +44,62 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return Number(total);
   };
 
+  /** The page's rows, in list order. */
+  const pageQuery = (source: Kysely<Database>, filtered: ReturnType<typeof matching>, page: PageRequest) =>
+    after(filtered(source.selectFrom("messages")), page.after)
+      .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text", "ts_key"])
+      .orderBy("ts_key")
+      .orderBy("message_id")
+      .limit(page.limit)
+      .offset(page.offset);
+  type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>["execute"]>>[number];
+
+  const toPage = (rows: Row[], total: number): MessagePage => {
+    const end = rows.at(-1);
+    return {
+      data: rows.map((r) => ({ message_id: r.message_id, from: r.from_msisdn, to: r.to_msisdn, ts: r.ts, text: r.text })),
+      total,
+      // The stored key, not one worked out again from ts.
+      last: end ? { key: end.ts_key, messageId: end.message_id } : null,
+    };
+  };
+
   /** One page and the total, from one snapshot, so they agree. */
   const listPage = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
     db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
       const filtered = matching(filter);
-      const rows = await after(filtered(trx.selectFrom("messages")), page.after)
-        .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text", "ts_key"])
-        .orderBy("ts_key")
-        .orderBy("message_id")
-        .limit(page.limit)
-        .offset(page.offset)
-        .execute();
-      const end = rows.at(-1);
-      return {
-        data: rows.map((r) => ({ message_id: r.message_id, from: r.from_msisdn, to: r.to_msisdn, ts: r.ts, text: r.text })),
-        total: await countMatching(trx, filter, filtered),
-        // The stored key, not one worked out again from ts.
-        last: end ? { key: end.ts_key, messageId: end.message_id } : null,
-      };
+      const rows = await pageQuery(trx, filtered, page).execute();
+      return toPage(rows, await countMatching(trx, filter, filtered));
     });
 
-  return (filter, page) =>
+  const listHere = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
     listPage(filter, page).catch((error: unknown) => {
       // A damaged search index is no reason to fail a search: the messages themselves still answer it.
       if (filter.q === undefined || !features.searchAidFailed?.(filter.q)) throw error;
       return listPage(filter, page);
     });
+
+  /**
+   * A search, where the dialect reads aside (SQLite's search thread): a needle no index narrows
+   * reads every message, and that must not hold up the webhooks this thread serves.
+   */
+  const searchAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
+    const filtered = matching(filter);
+    const count = filtered(db.selectFrom("messages")).select((eb) => eb.fn.countAll().as("total"));
+    return features
+      .readAside?.([pageQuery(db, filtered, page).compile(), count.compile()])
+      ?.then(([rows, counts]) => toPage(rows as Row[], Number((counts as Array<{ total: number }>)[0]!.total)));
+  };
+
+  return async (filter, page) => {
+    const aside = filter.q === undefined ? undefined : searchAside(filter, page);
+    if (aside !== undefined) {
+      try {
+        return await aside;
+      } catch {
+        // The search thread could not answer (its copy of the index file replaced, say): this thread can.
+      }
+    }
+    return listHere(filter, page);
+  };
 }

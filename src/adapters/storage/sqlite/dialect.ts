@@ -7,6 +7,7 @@ import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
+import { startSearchThread, type SearchThread } from "./search-thread.js";
 import { withStatementCache } from "./statement-cache.js";
 import { fold } from "./text-index.js";
 import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
@@ -51,15 +52,27 @@ export function openSqlite(path: string): OpenedSqlite {
   const indexPath = inMemory ? ":memory:" : `${path}-fts`;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   let index: KeptTextIndex | undefined;
+  /** Where searches read, once the index is kept in the background: a scan of every message never holds up a webhook. */
+  let search: SearchThread | undefined;
   return {
     db,
     migrations: sqliteMigrations,
-    indexText: (options) =>
-      (index = keepTextIndex(connection, { databasePath: path, indexPath }, {
+    indexText: (options) => {
+      const inBackground = options.inBackground && !inMemory;
+      const kept = (index = keepTextIndex(connection, { databasePath: path, indexPath }, {
         ...options,
-        inBackground: options.inBackground && !inMemory,
+        inBackground,
         exclusive: (work) => db.connection().execute(async () => work()),
-      })),
+      }));
+      if (inBackground) search = startSearchThread({ databasePath: path, indexPath, lower: LOWER });
+      return {
+        stop: async () => {
+          await search?.stop();
+          search = undefined;
+          await kept.stop();
+        },
+      };
+    },
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
@@ -89,6 +102,7 @@ export function openSqlite(path: string): OpenedSqlite {
           ) and ${exact}`;
       },
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
+      readAside: (queries) => search?.read(queries),
     },
   };
 }

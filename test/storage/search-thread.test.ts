@@ -1,0 +1,75 @@
+// SQLite searches read on a thread of their own: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
+import { aMessage, keyed } from "../support/messages.js";
+
+const MESSAGES = 20_000;
+const everything = { limit: 100, offset: 0 };
+
+/** How many turns the event loop takes while `work` is under way: none while a synchronous call holds the thread. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ turns: number; result: T }> {
+  let turns = 0;
+  let spinning = true;
+  const spin = () => {
+    if (!spinning) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    spinning = false;
+  }
+}
+
+describe("sqlite search thread", () => {
+  let dir: string;
+  let path: string;
+  const opened: Storage[] = [];
+  const open = async (indexText: boolean) => {
+    const storage = await openDatabase({ kind: "sqlite", path, indexText });
+    opened.push(storage);
+    return storage;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "lyftr-search-thread-"));
+    path = join(dir, "app.db");
+    const storage = await open(false);
+    for (let i = 0; i < MESSAGES; i += 500) {
+      const batch = Array.from({ length: Math.min(500, MESSAGES - i) }, (_, k) =>
+        keyed(aMessage({ message_id: `s${i + k}`, text: (i + k) % 1_000 === 7 ? "Straße to zq" : `order ${i + k} is on its way` })),
+      );
+      await Promise.all(batch.map((m) => storage.messages.insertIfAbsent(m)));
+    }
+    await storage.close();
+    opened.length = 0;
+  }, 60_000);
+  afterAll(async () => {
+    for (const storage of opened.splice(0)) await storage.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a search that reads every message exactly, while the serving thread takes turns", async () => {
+    const served = await open(true);
+    for (const q of ["zq", "ß", "STRASSE"]) {
+      const { result, turns } = await turnsDuring(() => served.messages.list({ q }, everything));
+      expect(result.total, q).toBe(q === "STRASSE" ? 0 : MESSAGES / 1_000);
+      // Thousands on the search thread; none while a scan holds the serving thread (the test below).
+      expect(turns, q).toBeGreaterThan(20);
+    }
+    await served.close();
+  });
+
+  it("(the contrast) holds the serving thread where no search thread runs: indexText false, as some tests open it", async () => {
+    const here = await open(false);
+    const { result, turns } = await turnsDuring(() => here.messages.list({ q: "zq" }, everything));
+    expect(result.total).toBe(MESSAGES / 1_000);
+    expect(turns).toBeLessThan(20);
+    await here.close();
+  });
+});
