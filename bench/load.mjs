@@ -78,6 +78,8 @@ function run(durationS) {
         requests: config.ingest ? [ingestRequest(config.ingest)] : config.flood ? [floodRequest()] : readRequests(config.paths),
         // A flood at a fixed rate, so the ingest beside it meets the same flood whatever it does.
         ...(config.flood && { overallRate: config.flood.rate }),
+        // Ingest at a steady rate, below saturation: what its latency is beside other work, not its ceiling.
+        ...(config.ingest?.rate && { overallRate: config.ingest.rate }),
       },
       (error, result) => {
         if (error) return reject(error);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { USAGE, parseArgs, sizeLabel } from "./args.mjs";
 import { cleanup, installCleanupHandlers, onCleanup, wasInterrupted } from "./cleanup.mjs";
 import { floodPhase } from "./flood-phase.mjs";
+import { searchPhase } from "./search-phase.mjs";
 import { emptyStartupPhase, ingestPhase, readPhase } from "./phases.mjs";
 import { postgresStore } from "./postgres-store.mjs";
 import { printTables, writeResults } from "./report.mjs";
@@ -45,6 +46,9 @@ const selected = (name) => options.only.length === 0 || options.only.some((part)
 const names = [
   ...INGEST.map((s) => s.name),
   "ingest-flood",
+  "search-ingest-alone",
+  "search-ingest-beside-long-q",
+  "search-ingest-beside-short-q",
   "startup-empty",
   ...options.sizes.flatMap((n) => [...READS.map((r) => r.name), "startup"].map((name) => `${name}@${sizeLabel(n)}`)),
 ];
@@ -80,6 +84,7 @@ try {
   const loadStart = loadavg();
   await ingestPhase(ctx);
   await floodPhase(ctx);
+  await searchPhase(ctx);
   await emptyStartupPhase(ctx);
   await readPhase(ctx);
 

@@ -4,6 +4,8 @@ export const TARGETS = {
   ingestP99Ms: 20,
   rssMb: 200,
   startupMs: 1000,
+  /** Webhook p99 beside looping adversarial searches, as a multiple of webhook p99 alone (search-phase.mjs). */
+  searchP99VsAlone: 2,
   /** p99 ceilings at 1M stored messages. */
   readP99MsAt1M: { stats: 5, "list-first-page": 10, "list-from": 10, "list-q": 50 },
 };
@@ -20,6 +22,7 @@ export function judgeRow(row) {
     if (row.vs_baseline !== null && row.vs_baseline < TARGETS.ingestRatio) misses.push(`${row.vs_baseline}× < ${TARGETS.ingestRatio}× baseline`);
     if (row.latency_ms.p99 > TARGETS.ingestP99Ms) misses.push(`p99 > ${TARGETS.ingestP99Ms} ms`);
     if (row.verification && !row.verification.ok) misses.push("stored ≠ acknowledged");
+    if (row.p99_vs_alone > TARGETS.searchP99VsAlone) misses.push(`p99 ${row.p99_vs_alone}× alone > ${TARGETS.searchP99VsAlone}×`);
   } else {
     const ceiling = row.size === 1_000_000 ? TARGETS.readP99MsAt1M[row.scenario] : undefined;
     if (ceiling !== undefined && row.latency_ms.p99 > ceiling) misses.push(`p99 > ${ceiling} ms`);

@@ -76,13 +76,15 @@ export const MAX_PROBES = 16;
 export const MAX_TERMS = 4;
 
 /**
- * Up to MAX_PROBES of a list, spread evenly over it: the parts of a long needle differ, and the
- * rarest trigram may sit anywhere in it.
- * @template T
- * @param {T[]} items
+ * The needle's trigrams as full-text terms, at most MAX_PROBES of them, spread evenly over it: the
+ * parts of a long needle differ, and its rarest trigram may sit anywhere. Only those are built.
+ * @param {string[]} chars the needle's code points, at least three
  */
-const spreadSample = (items) =>
-  items.length <= MAX_PROBES ? items : Array.from({ length: MAX_PROBES }, (_, i) => items[Math.floor((i * items.length) / MAX_PROBES)]);
+const sampledTerms = (chars) => {
+  const count = chars.length - 2;
+  const starts = count <= MAX_PROBES ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: MAX_PROBES }, (_, i) => Math.floor((i * count) / MAX_PROBES));
+  return new Set(starts.map((i) => `"${`${chars[i]}${chars[i + 1]}${chars[i + 2]}`.replaceAll('"', '""')}"`));
+};
 
 /**
  * The full-text query for rows that may contain a folded needle: its rare trigrams, or null under
@@ -98,9 +100,8 @@ export function trigramQueries(connection) {
   return (folded) => {
     const chars = Array.from(folded);
     if (chars.length < 3) return null;
-    const terms = new Set(chars.slice(2).map((c, i) => `"${`${chars[i]}${chars[i + 1]}${c}`.replaceAll('"', '""')}"`));
     // Fewer than SAMPLE texts: as rare as it gets.
-    const probed = spreadSample(Array.from(terms)).map((term) => ({ term, span: /** @type {number | undefined} */ (nth.get(term)) ?? Infinity }));
+    const probed = Array.from(sampledTerms(chars), (term) => ({ term, span: /** @type {number | undefined} */ (nth.get(term)) ?? Infinity }));
     // Rarest first (the widest span), so that the terms kept are the ones that narrow most.
     probed.sort((a, b) => (a.span === b.span ? 0 : a.span > b.span ? -1 : 1));
     const rarest = probed[0]?.span ?? Infinity;
