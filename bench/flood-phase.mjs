@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { runLoad } from "./load-process.mjs";
 import { DUPLICATE_POOL } from "./scenarios.mjs";
 import { startServer } from "./server-process.mjs";
-import { verifyIngest } from "./verify-ingest.mjs";
+import { besideRow, verifyIngest } from "./verify-ingest.mjs";
 
 /** Unsigned requests a second: well beyond any honest sender's mistakes, short of taking a core by itself. */
 export const FLOOD_RATE = 2_000;
@@ -32,22 +32,16 @@ export async function floodPhase(ctx) {
       }),
       variant.flood ? runLoad({ ...common, connections: 8, flood: { rate: FLOOD_RATE } }) : null,
     ]);
-    const { peakKb, cpuMs } = sampling();
+    const sampled = sampling();
     await server.stop();
     const m = ingest.measured;
-    rows[variant.name] = {
+    rows[variant.name] = besideRow({
       scenario: variant.name,
-      size: null,
-      server: "app",
-      kind: "ingest",
-      ...m,
-      peak_rss_mb: Math.round(peakKb / 1024),
-      server_cpu_ms_per_req: null,
-      cpu_ms: cpuMs,
+      measured: m,
+      sampled,
       flood: flood && { rps: flood.measured.rps, status: flood.measured.status },
       verification: verifyIngest(files, await db.ids()),
-      vs_baseline: null,
-    };
+    });
     await db.drop();
     log(`${variant.name}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
   }

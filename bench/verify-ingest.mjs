@@ -18,3 +18,18 @@ export function verifyIngest({ ackedFile, unansweredFile }, stored) {
     (unexplained ? `; ${unexplained} stored without a 200` : "");
   return { ok, rows: stored.size, acknowledged: acked.length, missing, in_flight_stored: inFlightStored, unexplained, summary };
 }
+
+/** A results row for an ingest load run against the app beside other work (flood-phase.mjs, search-phase.mjs). */
+export const besideRow = ({ scenario, size = null, measured, sampled: { peakKb, cpuMs }, verification, ...extra }) => ({
+  scenario,
+  size,
+  server: "app",
+  kind: "ingest",
+  ...measured,
+  peak_rss_mb: Math.round(peakKb / 1024),
+  server_cpu_ms_per_req: null,
+  cpu_ms: cpuMs,
+  ...extra,
+  verification,
+  vs_baseline: null,
+});
