@@ -19,6 +19,11 @@ export interface DialectFeatures {
    * search run again reads the messages themselves.
    */
   searchAidFailed?(needle: string): boolean;
+  /**
+   * What a message must satisfy, beyond its age, for a purge to delete it; absent: nothing more.
+   * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.
+   */
+  purgeable?: Expression<SqlBool>;
 }
 
 export interface OpenedDatabase {
