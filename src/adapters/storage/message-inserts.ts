@@ -35,12 +35,12 @@ async function knownHashes(trx: Transaction<Database>, ids: string[]): Promise<M
  */
 async function undoPurged(trx: Transaction<Database>, created: string[]): Promise<Set<string>> {
   if (created.length === 0) return new Set();
-  const undone = await trx
-    .deleteFrom("messages")
-    .where("message_id", "in", trx.selectFrom("purged_messages").select("message_id").where("message_id", "in", created))
-    .returning("message_id")
-    .execute();
-  return new Set(undone.map((r) => r.message_id));
+  // A lookup by key first: almost always it finds nothing, and then nothing is written.
+  const purged = await trx.selectFrom("purged_messages").select("message_id").where("message_id", "in", created).execute();
+  if (purged.length === 0) return new Set();
+  const ids = purged.map((r) => r.message_id);
+  await trx.deleteFrom("messages").where("message_id", "in", ids).execute();
+  return new Set(ids);
 }
 
 export function createMessageInserts(db: Kysely<Database>, features: DialectFeatures): (message: ReceivedMessage) => Promise<InsertOutcome> {
