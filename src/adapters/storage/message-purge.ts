@@ -35,11 +35,7 @@ export function createMessagePurge(db: Kysely<Database>, features: DialectFeatur
         .execute();
       const deleted = await trx
         .deleteFrom("messages")
-        .where(
-          "message_id",
-          "in",
-          tombstones.map((t) => t.message_id),
-        )
+        .where("message_id", "in", tombstones.map((t) => t.message_id))
         .executeTakeFirst();
       return Number(deleted.numDeletedRows);
     });
