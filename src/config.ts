@@ -6,7 +6,8 @@ import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./cont
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const integer = (min: number, max: number, fallback: number) =>
+/** An integer from min to max; unset or empty: `fallback`. */
+const integer = <F extends number | undefined>(min: number, max: number, fallback: F) =>
   z
     .string()
     .trim()
@@ -14,7 +15,7 @@ const integer = (min: number, max: number, fallback: number) =>
     .transform((value, ctx) => {
       if (value === undefined || value === "") return fallback;
       const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
-      if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return n as number | F;
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
       return z.NEVER;
     });
@@ -68,6 +69,8 @@ const Env = z.object({
   WEBHOOK_MAX_BODY_BYTES: integer(1, 16 * 1024 * 1024, 64 * 1024),
   REQUEST_TIMEOUT_SECONDS: integer(1, 3_600, 10),
   DELIVERY_LOG_MAX_ROWS: integer(0, 10_000_000, DEFAULT_DELIVERY_LOG_MAX_ROWS),
+  // A century at most: beyond it the setting is surely a typo (hours? seconds?), not a policy.
+  RETENTION_DAYS: integer(1, 36_500, undefined),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -90,6 +93,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** The newest delivery-log entries kept; 0 turns the log off. */
   deliveryLogMaxRows: number;
+  /** Messages received more than this many days ago are purged; undefined keeps them for good. */
+  retentionDays: number | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     deliveryLogMaxRows: e.DELIVERY_LOG_MAX_ROWS,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -3,10 +3,16 @@ import { createApp } from "./adapters/http/app.js";
 import { createHttpServer } from "./adapters/http/server.js";
 import { createLogger } from "./adapters/log/create-logger.js";
 import { openDatabase } from "./adapters/storage/database.js";
+import { startRetention, type RetentionRunner } from "./application/retention-runner.js";
 import { createUseCases } from "./application/use-cases.js";
 import { ConfigError, loadConfig } from "./config.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * Retention's pace: a batch of a few hundred rows holds the writer for milliseconds, and the pause
+ * after it lets waiting webhooks commit first; still some ten thousand rows a second when far behind.
+ */
+const RETENTION = { maxRows: 500, pauseMs: 25, intervalMs: 60_000 };
 
 async function main(): Promise<void> {
   let config;
@@ -35,8 +41,26 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, "cannot open the database");
     process.exit(1);
   });
+  const useCases = createUseCases({ messages: storage.messages, deliveries: storage.deliveries });
+  const retentionDays = config.retentionDays;
+  const retention: RetentionRunner | undefined =
+    retentionDays === undefined
+      ? undefined
+      : startRetention({
+          ...RETENTION,
+          purgeBatch: () => useCases.purgeExpiredMessages({ retentionDays, maxRows: RETENTION.maxRows }),
+          onRun: (purged) => {
+            if (purged > 0) logger.info({ purged, retentionDays }, `purged ${purged} messages received over ${retentionDays} days ago`);
+          },
+          onError: (error) => logger.warn({ err: error }, "retention purge failed; it runs again later"),
+        });
+  // Retention first: a batch in flight finishes before the database closes under it.
+  const closeStorage = async () => {
+    await retention?.stop();
+    await storage.close();
+  };
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
+    useCases,
     webhook: {
       signingKeys: config.signingKeys,
       publicKeys: config.publicKeys,
@@ -62,7 +86,7 @@ async function main(): Promise<void> {
   server.on("error", (error: NodeJS.ErrnoException) => {
     // One line a person can act on, like a bad setting: which address, and which variables choose it.
     console.error(`cannot listen on ${urlHost(config.host)}:${config.port}: ${listenProblem(error)} (set PORT or HOST)`);
-    void storage.close().finally(() => process.exit(1));
+    void closeStorage().finally(() => process.exit(1));
   });
 
   let stopping = false;
@@ -76,7 +100,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
     server
       .drain()
-      .then(() => storage.close())
+      .then(closeStorage)
       .then(
         () => process.exit(0),
         (error: unknown) => {

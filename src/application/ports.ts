@@ -60,6 +60,12 @@ export interface MessageRepository {
    * once one has failed (a full disk answers reads). Rejects while writes fail.
    */
   writable(): Promise<void>;
+  /**
+   * Deletes at most `maxRows` of the messages received before `receivedBefore`, oldest first, in one
+   * transaction; each leaves its id behind, so a later copy of it is still a repeat, never stored
+   * again. Answers how many it deleted: fewer than `maxRows` means none is left to delete (for now).
+   */
+  purgeReceivedBefore(receivedBefore: Date, maxRows: number): Promise<number>;
 }
 
 export interface DeliveryFilter {

@@ -5,6 +5,7 @@ import { ingestMessage } from "./ingest-message.js";
 import { listDeliveries, type DeliveryQuery } from "./list-deliveries.js";
 import { listMessages, type ListQuery } from "./list-messages.js";
 import type { DeliveryLog, MessageRepository } from "./ports.js";
+import { purgeExpiredMessages, type RetentionRule } from "./purge-expired-messages.js";
 import { recordDelivery } from "./record-delivery.js";
 import type { Delivery } from "../domain/delivery.js";
 import type { ReceivedMessage } from "../domain/message.js";
@@ -22,6 +23,7 @@ export function createUseCases(ports: Ports) {
     recordDelivery: (delivery: Delivery) => recordDelivery(ports, delivery),
     listDeliveries: (query: DeliveryQuery) => listDeliveries(ports, query),
     checkReadiness: () => checkReadiness(ports),
+    purgeExpiredMessages: (rule: RetentionRule, now = new Date()) => purgeExpiredMessages(ports, { ...rule, now }),
   };
 }
 

@@ -59,5 +59,8 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
     },
     async ping() {},
     async writable() {},
+    async purgeReceivedBefore() {
+      return 0;
+    },
   };
 }

@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       toleranceSeconds: 300,
       maxBodyBytes: 64 * 1024,
       deliveryLogMaxRows: 10_000,
+      retentionDays: undefined,
       logLevel: "info",
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -56,6 +57,12 @@ describe("loadConfig", () => {
     const pg = loadConfig({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_SIZE: "4" }).database;
     expect(pg).toEqual({ kind: "postgres", url: "postgres://h/db", poolSize: 4 });
     expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).database).toMatchObject({ poolSize: 10 });
+  });
+
+  it("reads RETENTION_DAYS from 1 to 36500; unset or empty keeps messages for good", () => {
+    expect(loadConfig({ RETENTION_DAYS: "1" }).retentionDays).toBe(1);
+    expect(loadConfig({ RETENTION_DAYS: " 36500 " }).retentionDays).toBe(36_500);
+    expect(loadConfig({ RETENTION_DAYS: "" }).retentionDays).toBeUndefined();
   });
 
   it("reads DELIVERY_LOG_MAX_ROWS from 0 (no delivery log) to ten million", () => {
@@ -108,6 +115,10 @@ describe("loadConfig", () => {
     [{ DELIVERY_LOG_MAX_ROWS: "10000001" }, "DELIVERY_LOG_MAX_ROWS"],
     [{ DELIVERY_LOG_MAX_ROWS: "-1" }, "DELIVERY_LOG_MAX_ROWS"],
     [{ DELIVERY_LOG_MAX_ROWS: "1e4" }, "DELIVERY_LOG_MAX_ROWS"],
+    [{ RETENTION_DAYS: "0" }, "RETENTION_DAYS"],
+    [{ RETENTION_DAYS: "36501" }, "RETENTION_DAYS"],
+    [{ RETENTION_DAYS: "30d" }, "RETENTION_DAYS"],
+    [{ RETENTION_DAYS: "1.5" }, "RETENTION_DAYS"],
   ])("refuses %j with one line naming %s", (env, name) => {
     const { message } = configError(env);
     expect(message).toContain(name);

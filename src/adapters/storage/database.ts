@@ -91,6 +91,7 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
     stats: async (top) => (check(), repository.stats(top)),
     ping: async () => (check(), repository.ping()),
     writable: async () => (check(), repository.writable()),
+    purgeReceivedBefore: async (before, maxRows) => (check(), repository.purgeReceivedBefore(before, maxRows)),
   };
 }
 

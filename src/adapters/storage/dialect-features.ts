@@ -25,6 +25,11 @@ export interface DialectFeatures {
    * A rejection says nothing about the data: the caller may run the same queries itself.
    */
   readAside?(queries: CompiledQuery[]): Promise<unknown[][]> | undefined;
+  /**
+   * What a message must satisfy, beyond its age, for a purge to delete it; absent: nothing more.
+   * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.
+   */
+  purgeable?: Expression<SqlBool>;
 }
 
 export interface OpenedDatabase {

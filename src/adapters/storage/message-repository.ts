@@ -6,6 +6,7 @@ import { cachedStats } from "./cached-stats.js";
 import type { DialectFeatures } from "./dialect-features.js";
 import { createMessageInserts } from "./message-inserts.js";
 import { createMessageList } from "./message-list.js";
+import { createMessagePurge } from "./message-purge.js";
 import { createStatsQuery } from "./message-stats.js";
 import type { Database } from "./tables.js";
 
@@ -33,11 +34,13 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
     }
   };
   const list = createMessageList(db, features);
+  const purge = createMessagePurge(db, features);
   const stats = cachedStats(createStatsQuery(db), features.changeStamp);
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
     list: (filter, page) => guarded(() => list(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
+    purgeReceivedBefore: (receivedBefore, maxRows) => guarded(() => purge(receivedBefore.toISOString(), maxRows)),
     ping: () =>
       guarded(async () => {
         await sql`select 1`.execute(db);

@@ -12,11 +12,20 @@ export interface MessagesTable {
   text: string | null;
   /** Fingerprint of from, to, ts and text (content-hash.ts): a repeated id with other content is a conflict. Null only on rows an older release stored. */
   content_hash: string | null;
-  /** When this service stored the row, ISO-8601 UTC. */
+  /** When this service received and stored the row, ISO-8601 UTC: retention purges by it. */
   created_at: string;
 }
 
-/** Kept by a trigger on messages: one row per sender, counting its messages. */
+/** What a purge leaves of a message: enough to answer a late retry of its id as before. */
+export interface PurgedMessagesTable {
+  message_id: string;
+  /** The purged copy's fingerprint (content-hash.ts). */
+  content_hash: string;
+  /** ISO-8601 UTC. */
+  purged_at: string;
+}
+
+/** Kept by triggers on messages (insert and delete): one row per sender, counting its messages. */
 export interface SenderCountsTable {
   from_msisdn: string;
   count: number | string;
@@ -49,6 +58,7 @@ export interface WriteProbeTable {
 export interface Database {
   write_probe: WriteProbeTable;
   messages: MessagesTable;
+  purged_messages: PurgedMessagesTable;
   sender_counts: SenderCountsTable;
   deliveries: DeliveriesTable;
 }

@@ -129,4 +129,29 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`create table if not exists write_probe (id integer primary key, probed_at text not null)`.execute(db);
     },
   },
+  // Retention (RETENTION_DAYS): purged messages leave their id and fingerprint behind, so a late
+  // retry is still a duplicate; created_at (the receipt time) gets an index so a purge finds the
+  // oldest rows without reading the others; and a delete keeps the per-sender counts, as an insert
+  // does: one statement-level trigger taking the senders' rows in sender order, like 0004's.
+  "0012_retention": {
+    async up(db: Kysely<any>) {
+      await sql`create table purged_messages (
+                  message_id text ${bytewise} primary key,
+                  content_hash text not null,
+                  purged_at text not null
+                )`.execute(db);
+      await sql`create index messages_created_at on messages (created_at)`.execute(db);
+      await sql`create function lyftr_uncount_senders() returns trigger language plpgsql as $$
+                begin
+                  insert into sender_counts (from_msisdn, count)
+                  select from_msisdn, -count(*) from deleted group by from_msisdn order by from_msisdn
+                  on conflict (from_msisdn) do update set count = sender_counts.count + excluded.count;
+                  delete from sender_counts where count = 0 and from_msisdn in (select from_msisdn from deleted);
+                  return null;
+                end $$`.execute(db);
+      await sql`create trigger messages_uncount_senders after delete on messages
+                referencing old table as deleted
+                for each statement execute function lyftr_uncount_senders()`.execute(db);
+    },
+  },
 };

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect, sql, type SqlBool } from "kysely";
 import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
@@ -92,7 +92,8 @@ export function openSqlite(path: string): OpenedSqlite {
         // exact: messages are never updated, so an indexed text is the text; the index holds every
         // text up to its up_to, so a matching message at or below up_to is a candidate through the
         // index and one above it through the second branch; and a rowid from a newer index naming
-        // a message this snapshot lacks joins nothing. The list's page and count queries share one
+        // a message this snapshot lacks joins nothing, as does the entry of a purged message (rowids
+        // are never reused: see purgeable below). The list's page and count queries share one
         // read transaction, so they see the same two snapshots.
         return sql<boolean>`messages.rowid in (
             select rowid from search.text_index(${trigrams})
@@ -103,6 +104,10 @@ export function openSqlite(path: string): OpenedSqlite {
       },
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
       readAside: (queries) => search?.read(queries),
+      // SQLite numbers a new row one past the largest: were that row ever deleted, its rowid would be
+      // handed out again, below the text index's up_to, and the new message never indexed. Kept, the
+      // largest rowid only grows, so a rowid names one message for good (and a stale index entry, none).
+      purgeable: sql<SqlBool>`messages.rowid < (select max(rowid) from messages)`,
     },
   };
 }

@@ -103,4 +103,22 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`create table if not exists write_probe (id integer primary key, probed_at text not null)`.execute(db);
     },
   },
+  // Retention (RETENTION_DAYS): purged messages leave their id and fingerprint behind, so a late
+  // retry is still a duplicate; created_at (the receipt time) gets an index so a purge finds the
+  // oldest rows without reading the others; and a delete keeps the per-sender counts, as an insert does.
+  // Idempotent, like 0004.
+  "0012_retention": {
+    async up(db: Kysely<any>) {
+      await sql`create table if not exists purged_messages (
+                  message_id text primary key not null,
+                  content_hash text not null,
+                  purged_at text not null
+                ) without rowid`.execute(db);
+      await sql`create index if not exists messages_created_at on messages (created_at)`.execute(db);
+      await sql`create trigger if not exists messages_uncount_sender after delete on messages begin
+                  update sender_counts set count = count - 1 where from_msisdn = old.from_msisdn;
+                  delete from sender_counts where from_msisdn = old.from_msisdn and count = 0;
+                end`.execute(db);
+    },
+  },
 };

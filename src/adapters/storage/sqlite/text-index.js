@@ -43,8 +43,9 @@ export function attachTextIndex(connection, path) {
  * Empties the index unless it was built from this very database and no further than its last
  * message: a file beside a different database, or beside this one restored from an older copy
  * (whose next rowids the index may claim to hold already). The index relies on a rowid naming the
- * same message for good: messages are never deleted, and SQLite numbers a new row one past the
- * largest, so it never hands a rowid out twice.
+ * same message for good: SQLite numbers a new row one past the largest, and the row holding the
+ * largest is never deleted (retention spares it, sqlite/dialect.ts `purgeable`), so no rowid is
+ * handed out twice. A purged message's entry stays in the index, naming a rowid no row holds.
  * @param {Connection} connection the database's connection, with the index attached
  */
 export function claimTextIndex(connection) {
