@@ -30,6 +30,11 @@ export interface DialectFeatures {
    * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.
    */
   purgeable?: Expression<SqlBool>;
+  /**
+   * The database itself skips the insert of an id a purge left a tombstone of (a trigger), as part
+   * of the insert statement; otherwise the insert takes such rows back in its own transaction.
+   */
+  skipsPurgedIds?: boolean;
 }
 
 export interface OpenedDatabase {

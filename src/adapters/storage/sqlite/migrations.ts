@@ -115,6 +115,11 @@ export const sqliteMigrations: Record<string, Migration> = {
                   purged_at text not null
                 ) without rowid`.execute(db);
       await sql`create index if not exists messages_created_at on messages (created_at)`.execute(db);
+      // A purged id stays a repeat: its insert is skipped inside the statement (RETURNING leaves it
+      // out), so no other release or process on this file can store it again.
+      await sql`create trigger if not exists messages_skip_purged before insert on messages
+                when exists (select 1 from purged_messages where message_id = new.message_id)
+                begin select raise(ignore); end`.execute(db);
       await sql`create trigger if not exists messages_uncount_sender after delete on messages begin
                   update sender_counts set count = count - 1 where from_msisdn = old.from_msisdn;
                   delete from sender_counts where from_msisdn = old.from_msisdn and count = 0;
