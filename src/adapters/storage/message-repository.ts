@@ -36,7 +36,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   const stats = cachedStats(createStatsQuery(db), features.changeStamp);
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
-    list: (filter, page) => guarded(() => list(filter, page)),
+    list: (filter, page) => guarded(() => list.list(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     ping: () =>
       guarded(async () => {
