@@ -107,7 +107,7 @@ describe("docs", () => {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
     };
     const params = doc.paths["/messages"]?.get?.parameters ?? [];
-    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "offset", "q", "since"]);
+    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "offset", "order", "q", "since", "to", "until"]);
   });
 
   it("documents the /deliveries query parameters, result as the list of results", async () => {

@@ -41,9 +41,9 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(expressRoutes, {
     listMessages: {
       middleware: [options.readGate],
-      handler: async ({ query: { since, ...query } }) => {
-        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since });
-        const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor(next) };
+      handler: async ({ query: { since, until, ...query } }) => {
+        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since, untilKey: until });
+        const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor({ ...next, order: query.order }) };
         return { status: 200, body };
       },
     },
