@@ -64,6 +64,8 @@ export interface MessageRepository {
   insertIfAbsent(message: ReceivedMessage): Promise<InsertOutcome>;
   /** Matching messages ordered by ts instant then message_id (or the reverse), and how many match in all. */
   list(filter: MessageFilter, page: PageRequest): Promise<MessagePage>;
+  /** Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`. */
+  batch(filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch>;
   stats(topSenders: number): Promise<MessageStats>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;

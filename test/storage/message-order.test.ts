@@ -44,6 +44,14 @@ describe.each(DATABASES)("message order and recipient on $name", (database) => {
     expect(page).toMatchObject({ total: 2, data: [{ message_id: "a" }] });
   });
 
+  it("batch reads the next rows after a position, in either order, with the filters and no total", async () => {
+    await fixtures();
+    const first = await repo().batch({ untilKey: key(T("10:00:00.001")) }, { limit: 2, order: "desc" });
+    expect(first.data.map((m) => m.message_id)).toEqual(["b", "a"]);
+    const rest = await repo().batch({ untilKey: key(T("10:00:00.001")) }, { limit: 2, order: "desc", after: first.last! });
+    expect(rest).toEqual({ data: [expect.objectContaining({ message_id: "c" })], last: { key: key(T("09:59:59.999")), messageId: "c" } });
+  });
+
   it("reads a recipient's messages, in either order, through the (to, ts_key, message_id) index", async () => {
     const query = "select message_id from messages where to_msisdn = '+1' order by ts_key desc, message_id desc limit 10";
     const location = fresh.location;

@@ -47,6 +47,10 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
       const end = data.at(-1);
       return { data, total: all.length, last: end ? { key: timestampKey(end.ts)!, messageId: end.message_id } : null };
     },
+    async batch(filter: MessageFilter, page) {
+      const { data, last } = await this.list(filter, { ...page, offset: 0 });
+      return { data, last };
+    },
     async stats(topSenders) {
       const all = matching({});
       const counts = new Map<string, number>();

@@ -19,7 +19,7 @@ const batchOf = (rows: Row[]): MessageBatch => {
   };
 };
 
-export function createMessageList(db: Kysely<Database>, features: DialectFeatures): Pick<MessageRepository, "list"> {
+export function createMessageList(db: Kysely<Database>, features: DialectFeatures): Pick<MessageRepository, "list" | "batch"> {
   /**
    * The filter as a function that narrows a query. Built once per list: the page and the count
    * share it, and the text condition may cost queries of its own to work out (SQLite's trigram probes).
@@ -77,6 +77,10 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
       return { ...batchOf(rows), total: await countMatching(trx, filter, filtered) };
     });
 
+  // No transaction and no count: each batch of an export stands alone, continuing where the last ended.
+  const batchAfter = async (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> =>
+    batchOf(await ordered(matching(filter)(db.selectFrom("messages")), page.order, page.after).select(COLUMNS).limit(page.limit).execute());
+
   /** A damaged search index is no reason to fail a search: the messages themselves still answer it. */
   const retried =
     <P, R>(read: (filter: MessageFilter, page: P) => Promise<R>) =>
@@ -86,5 +90,5 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
         return read(filter, page);
       });
 
-  return { list: retried(listPage) };
+  return { list: retried(listPage), batch: retried(batchAfter) };
 }

@@ -37,6 +37,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
     list: (filter, page) => guarded(() => list.list(filter, page)),
+    batch: (filter, page) => guarded(() => list.batch(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     ping: () =>
       guarded(async () => {
