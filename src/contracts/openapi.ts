@@ -55,7 +55,7 @@ export function buildOpenApi(version = "0.1.0") {
             scheme: "bearer",
             description:
               "One of the service's READ_API_TOKEN values, sent as `Authorization: Bearer <token>`. Required by " +
-              "GET /messages, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
+              "GET /messages, GET /messages/export, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
           },
         },
       },
