@@ -1,14 +1,19 @@
-// ListMessages: one page of the messages that match, oldest instant first, and how many match in all.
-import { isStorableText, type ListPosition, type Message } from "../domain/message.js";
+// ListMessages: one page of the messages that match, in the order asked for, and how many match in all.
+import { isStorableText, type ListOrder, type ListPosition, type Message } from "../domain/message.js";
 import type { MessageRepository } from "./ports.js";
 
 export interface ListQuery {
   limit: number;
   offset: number;
   from?: string;
+  to?: string;
   /** The sort key of the instant messages must be at or after (domain `dateTimeKey`). */
   sinceKey?: string;
+  /** The sort key of the instant messages must be before. */
+  untilKey?: string;
   q?: string;
+  /** Absent means `asc`. */
+  order?: ListOrder;
   /** Keyset paging: null starts at the beginning, a position continues after it; undefined is offset paging. */
   cursor?: ListPosition | null;
 }
@@ -23,10 +28,13 @@ export interface ListResult {
 }
 
 export async function listMessages(ports: { messages: MessageRepository }, query: ListQuery): Promise<ListResult> {
-  const { limit, offset, from, sinceKey, q, cursor } = query;
+  const { limit, offset, from, to, sinceKey, untilKey, q, order, cursor } = query;
   // Stored text never holds a NUL or a lone surrogate, so such a q matches nothing: no need to ask.
   if (q && !isStorableText(q)) return { data: [], total: 0, limit, offset, ...(cursor !== undefined && { next: null }) };
-  const { data, total, last } = await ports.messages.list({ from, sinceKey, q: q || undefined }, { limit, offset, after: cursor ?? undefined });
+  const { data, total, last } = await ports.messages.list(
+    { from, to, sinceKey, untilKey, q: q || undefined },
+    { limit, offset, after: cursor ?? undefined, order },
+  );
   const result = { data, total, limit, offset };
   if (cursor === undefined) return result;
   // A short page is the last one; a full page may be followed by more.

@@ -1,12 +1,16 @@
 // The ports the use cases need: where messages live, and the log of refused deliveries. Nothing here knows SQL.
 import type { Delivery, StoredDelivery, WebhookResult } from "../domain/delivery.js";
-import type { ListPosition, Message, ReceivedMessage } from "../domain/message.js";
+import type { ListOrder, ListPosition, Message, ReceivedMessage } from "../domain/message.js";
 
 export interface MessageFilter {
   /** Exact sender. */
   from?: string;
+  /** Exact recipient. */
+  to?: string;
   /** Sort key of an instant (see domain `dateTimeKey`): messages at or after it. */
   sinceKey?: string;
+  /** Sort key of an instant: messages strictly before it. */
+  untilKey?: string;
   /** Case-insensitive substring of the text; `%` and `_` are ordinary characters. */
   q?: string;
 }
@@ -14,8 +18,16 @@ export interface MessageFilter {
 export interface PageRequest {
   limit: number;
   offset: number;
-  /** Keyset paging: only messages after this position (then `offset` more are skipped). */
+  /** Keyset paging: only messages after this position in `order` (then `offset` more are skipped). */
   after?: ListPosition;
+  /** Absent means `asc`. */
+  order?: ListOrder;
+}
+
+/** A run of rows for walking a whole list in batches: no total, which would cost a count per batch. */
+export interface MessageBatch {
+  data: Message[];
+  last: ListPosition | null;
 }
 
 export interface MessagePage {
@@ -50,8 +62,10 @@ export interface MessageStats {
 export interface MessageRepository {
   /** Stores the message unless one with its id exists; says which, and whether the stored copy differs. Atomic. */
   insertIfAbsent(message: ReceivedMessage): Promise<InsertOutcome>;
-  /** Matching messages ordered by ts instant then message_id, and how many match in all. */
+  /** Matching messages ordered by ts instant then message_id (or the reverse), and how many match in all. */
   list(filter: MessageFilter, page: PageRequest): Promise<MessagePage>;
+  /** Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`. */
+  batch(filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch>;
   stats(topSenders: number): Promise<MessageStats>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;

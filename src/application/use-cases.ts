@@ -1,6 +1,7 @@
 // Binds the use cases to their ports once; adapters depend on this type, not on the ports.
 import { checkReadiness } from "./check-readiness.js";
 import { computeStats } from "./compute-stats.js";
+import { exportMessages, type ExportQuery } from "./export-messages.js";
 import { ingestMessage } from "./ingest-message.js";
 import { listDeliveries, type DeliveryQuery } from "./list-deliveries.js";
 import { listMessages, type ListQuery } from "./list-messages.js";
@@ -19,6 +20,7 @@ export function createUseCases(ports: Ports) {
   return {
     ingestMessage: (message: ReceivedMessage) => ingestMessage(ports, message),
     listMessages: (query: ListQuery) => listMessages(ports, query),
+    exportMessages: (query: ExportQuery) => exportMessages(ports, query),
     computeStats: () => computeStats(ports),
     recordDelivery: (delivery: Delivery) => recordDelivery(ports, delivery),
     listDeliveries: (query: DeliveryQuery) => listDeliveries(ports, query),

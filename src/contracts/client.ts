@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
+import type { z } from "zod";
 import type { Message, MessagesQuery } from "./message-schemas.js";
 import { isSecretKey, secretKey, signHex, signStandardV1a, signingKey } from "./signature.js";
 
@@ -21,8 +22,8 @@ export interface ClientOptions {
   throwOnUnknownStatus?: boolean | undefined;
 }
 
-/** The filters of `GET /messages`; paging is the iterator's business. */
-export type MessageFilters = Pick<MessagesQuery, "from" | "since" | "q">;
+/** The filters and order of `GET /messages`, as sent; paging is the iterator's business. */
+export type MessageFilters = Pick<z.input<typeof MessagesQuery>, "from" | "to" | "since" | "until" | "q" | "order">;
 
 /** An answer other than the one a call needed, with the service's status and body. */
 export class LyftrApiError extends Error {

@@ -4,6 +4,8 @@ import { initContract } from "@ts-rest/core";
 import type { z, ZodTypeAny } from "zod";
 import { DELIVERY_SAMPLE, DeliveriesQuery, DeliveryPage } from "./delivery-schemas.js";
 import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-schemas.js";
+import { SAMPLE } from "./schema-parts.js";
+import { EXPORT_MEDIA, ExportCsv, ExportNdjson, MessagesExportQuery } from "./message-export-schemas.js";
 import { MessagePage, MessagesQuery } from "./message-schemas.js";
 import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
 import { Stats } from "./stats-schemas.js";
@@ -90,6 +92,27 @@ export const contract = c.router(
         }),
         401: unauthorized,
         422: invalid("limit", "limit must be an integer from 1 to 100"),
+        503: unavailable,
+      },
+    },
+    exportMessages: {
+      method: "GET",
+      path: "/messages/export",
+      summary: "Export matching messages",
+      description:
+        "Every message matching the filters, in the list's `order`, as one download " +
+        "(`Content-Disposition: attachment`): NDJSON or CSV. Streamed as it is read, so any size costs the " +
+        "service the same memory; no paging and no `total`. Read in batches, each continuing where the last " +
+        "ended: a message stored during the export may or may not appear, and none appears twice.",
+      metadata: { ...tag("Messages"), otherContent: { [EXPORT_MEDIA.csv.contentType]: ExportCsv } },
+      query: MessagesExportQuery,
+      responses: {
+        200: c.otherResponse({
+          contentType: EXPORT_MEDIA.ndjson.contentType,
+          body: answer(ExportNdjson, "The matching messages, as `format` asks.", `${JSON.stringify(SAMPLE)}\n`),
+        }),
+        401: unauthorized,
+        422: invalid("format", "format must be ndjson or csv"),
         503: unavailable,
       },
     },

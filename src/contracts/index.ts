@@ -2,6 +2,7 @@
 export { contract, type Contract } from "./contract.js";
 export * from "./delivery-schemas.js";
 export * from "./error-schemas.js";
+export * from "./message-export-schemas.js";
 export * from "./message-schemas.js";
 export * from "./operations-schemas.js";
 export * from "./stats-schemas.js";

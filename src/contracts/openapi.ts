@@ -2,6 +2,7 @@
 import { generateSchema } from "@anatine/zod-openapi";
 import { isAppRouteOtherResponse, isZodType, type AppRoute } from "@ts-rest/core";
 import { generateOpenApi } from "@ts-rest/open-api";
+import type { ZodTypeAny } from "zod";
 import { contract, type ApiTag } from "./contract.js";
 
 /** The groups Swagger UI lists, in this order; each route names its own in `metadata.tag`. */
@@ -33,7 +34,12 @@ const otherResponses = (route: AppRoute) =>
     Object.entries(route.responses).flatMap(([status, response]) => {
       if (!isAppRouteOtherResponse(response) || !isZodType(response.body)) return [];
       const { body, contentType } = response;
-      return [[status, { description: body.description ?? status, content: { [contentType]: { schema: generateSchema(body) } } }]];
+      // A route answering in more than one type names the others in its metadata.
+      const others = status === "200" ? ((route.metadata as { otherContent?: Record<string, ZodTypeAny> })?.otherContent ?? {}) : {};
+      const content = Object.fromEntries(
+        [[contentType, body] as const, ...Object.entries(others)].map(([type, schema]) => [type, { schema: generateSchema(schema) }]),
+      );
+      return [[status, { description: body.description ?? status, content }]];
     }),
   );
 
@@ -49,7 +55,7 @@ export function buildOpenApi(version = "0.1.0") {
             scheme: "bearer",
             description:
               "One of the service's READ_API_TOKEN values, sent as `Authorization: Bearer <token>`. Required by " +
-              "GET /messages, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
+              "GET /messages, GET /messages/export, GET /stats and GET /deliveries only when the service sets READ_API_TOKEN.",
           },
         },
       },

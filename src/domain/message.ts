@@ -26,6 +26,9 @@ export interface ListPosition {
   messageId: string;
 }
 
+/** Which way a list runs: `asc` oldest instant first (then message_id), `desc` the exact reverse. */
+export type ListOrder = "asc" | "desc";
+
 export const isE164 = (value: string): boolean => E164_PATTERN.test(value);
 
 /** Length in Unicode code points, as JSON Schema and most senders count characters. */

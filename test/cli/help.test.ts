@@ -1,4 +1,4 @@
-// `lyftr --help` and each command's help: every flag and environment variable documented; bad commands exit 2.
+// `lyftr --help` and each command's help (send, sign, export): every flag and environment variable documented; bad commands exit 2.
 import { describe, expect, it } from "vitest";
 import { lyftr } from "./support.js";
 
@@ -6,13 +6,14 @@ const SIGNING = ["--scheme", "--id", "--timestamp", "--secret-env", "--help", "W
 const FLAGS = {
   send: ["--message-id", "--from", "--to", "--ts", "--text", "--file", "--url", "LYFTR_URL", ...SIGNING],
   sign: ["--file", ...SIGNING],
+  export: ["--format", "--from", "--to", "--since", "--until", "--q", "--order", "--out", "--url", "--timeout", "--help", "LYFTR_URL", "LYFTR_READ_TOKEN"],
 };
 
 describe("lyftr help", () => {
-  it("documents both commands, the environment and the exit codes", async () => {
+  it("documents every command, the environment and the exit codes", async () => {
     const run = await lyftr(["--help"]);
     expect(run.code).toBe(0);
-    for (const word of ["lyftr send", "lyftr sign", "WEBHOOK_SECRET", "LYFTR_URL", "Exit codes"]) {
+    for (const word of ["lyftr send", "lyftr sign", "lyftr export", "WEBHOOK_SECRET", "LYFTR_URL", "Exit codes"]) {
       expect(run.stdout).toContain(word);
     }
   });

@@ -41,7 +41,7 @@ describe("GET /deliveries validation", () => {
     ["cursor", `cursor=${b64("d0")}`, undefined],
     ["cursor", `cursor=${b64("d9223372036854775808")}`, undefined],
     ["cursor", `cursor=${b64("d12x")}`, undefined],
-    ["cursor", `cursor=${encodeCursor({ key: "2025-01-15T10:00:00", messageId: "m1" })}`, undefined],
+    ["cursor", `cursor=${encodeCursor({ key: "2025-01-15T10:00:00", messageId: "m1", order: "asc" })}`, undefined],
   ])("422 naming %s for ?%s", async (param, query, message) => {
     const { status, body } = await get(server, query);
     expect(status).toBe(422);

@@ -77,10 +77,20 @@ describe("docs", () => {
     const doc = res.body as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { responses: object }>> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toEqual(expect.any(String));
-    expect(Object.keys(doc.paths).sort()).toEqual(["/deliveries", "/health/live", "/health/ready", "/messages", "/metrics", "/stats", "/webhook"]);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/deliveries",
+      "/health/live",
+      "/health/ready",
+      "/messages",
+      "/messages/export",
+      "/metrics",
+      "/stats",
+      "/webhook",
+    ]);
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses("/webhook", "post")).toEqual(expect.arrayContaining(["200", "401", "413", "415", "422", "503"]));
     expect(statuses("/messages", "get")).toEqual(["200", "401", "422", "503"]);
+    expect(statuses("/messages/export", "get")).toEqual(["200", "401", "422", "503"]);
     expect(statuses("/stats", "get")).toEqual(["200", "401", "503"]);
     expect(statuses("/deliveries", "get")).toEqual(["200", "401", "422", "503"]);
     expect(statuses("/health/live", "get")).toEqual(["200"]);
@@ -107,7 +117,7 @@ describe("docs", () => {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
     };
     const params = doc.paths["/messages"]?.get?.parameters ?? [];
-    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "offset", "q", "since"]);
+    expect(params.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "offset", "order", "q", "since", "to", "until"]);
   });
 
   it("documents the /deliveries query parameters, result as the list of results", async () => {

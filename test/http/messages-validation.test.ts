@@ -50,6 +50,17 @@ describe("GET /messages validation", () => {
     ["from", "from=%2B1234567890123456"],
     ["from", "from="],
     ["q", `q=${"a".repeat(4097)}`],
+    ["to", "to=abc"],
+    ["to", "to=%2B0123"],
+    ["to", "to="],
+    ["until", "until=tomorrow"],
+    ["until", "until=2025-01-15"],
+    ["until", "until=2025-02-30T00:00:00Z"],
+    ["until", "until="],
+    ["order", "order=DESC"],
+    ["order", "order=newest"],
+    ["order", "order="],
+    ["cursor", "order=desc&cursor=WyIyMDI1LTAxLTE1VDEwOjAwOjAwIiwibTEiXQ"],
   ])("422 naming %s for ?%s", async (param, query) => {
     const res = await get(query);
     expect(res.status).toBe(422);
@@ -65,8 +76,18 @@ describe("GET /messages validation", () => {
     }
   });
 
-  it.each(["limit", "offset", "from", "since", "q", "cursor"])("answers a repeated %s with 422 naming it", async (param) => {
-    const value = { limit: "5", offset: "1", from: "%2B919876543210", since: "2025-01-01T00:00:00Z", q: "a", cursor: "" }[param];
+  it.each(["limit", "offset", "from", "to", "since", "until", "q", "order", "cursor"])("answers a repeated %s with 422 naming it", async (param) => {
+    const value = {
+      limit: "5",
+      offset: "1",
+      from: "%2B919876543210",
+      to: "%2B14155550100",
+      since: "2025-01-01T00:00:00Z",
+      until: "2025-01-01T00:00:00Z",
+      q: "a",
+      order: "desc",
+      cursor: "",
+    }[param];
     const res = await get(`${param}=${value}&${param}=${value}`);
     expect(res.status).toBe(422);
     expect((res.body as ValidationError).errors).toEqual([{ path: param, message: `${param} is repeated: give it once` }]);
@@ -75,6 +96,11 @@ describe("GET /messages validation", () => {
   it("says offset must be a non-negative integer, not a range up to 2^53", async () => {
     const res = await get("offset=-1");
     expect((res.body as ValidationError).errors).toEqual([{ path: "offset", message: "offset must be a non-negative integer" }]);
+  });
+
+  it("says order's values", async () => {
+    const res = await get("order=up");
+    expect((res.body as ValidationError).errors).toEqual([{ path: "order", message: "order must be asc or desc" }]);
   });
 
   it("says limit's range", async () => {

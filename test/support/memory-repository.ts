@@ -1,6 +1,6 @@
 // An in-memory MessageRepository for use-case tests only; adapters are tested against real databases.
 import type { MessageFilter, MessageRepository, PageRequest } from "../../src/application/ports.js";
-import { timestampKey, type Message } from "../../src/domain/message.js";
+import { timestampKey, type ListPosition, type Message } from "../../src/domain/message.js";
 
 const byInstantThenId = (a: Message, b: Message) => {
   const ka = timestampKey(a.ts)!;
@@ -8,12 +8,19 @@ const byInstantThenId = (a: Message, b: Message) => {
   return ka < kb ? -1 : ka > kb ? 1 : a.message_id < b.message_id ? -1 : a.message_id > b.message_id ? 1 : 0;
 };
 
+const comparePosition = (m: Message, p: ListPosition) => {
+  const key = timestampKey(m.ts)!;
+  return key < p.key ? -1 : key > p.key ? 1 : m.message_id < p.messageId ? -1 : m.message_id > p.messageId ? 1 : 0;
+};
+
 export function memoryRepository(initial: Message[] = []): MessageRepository & { rows: Map<string, Message> } {
   const rows = new Map(initial.map((m) => [m.message_id, m]));
   const matching = (filter: MessageFilter) =>
     [...rows.values()]
       .filter((m) => filter.from === undefined || m.from === filter.from)
+      .filter((m) => filter.to === undefined || m.to === filter.to)
       .filter((m) => filter.sinceKey === undefined || timestampKey(m.ts)! >= filter.sinceKey)
+      .filter((m) => filter.untilKey === undefined || timestampKey(m.ts)! < filter.untilKey)
       .filter((m) => filter.q === undefined || (m.text ?? "\u0000").toLowerCase().includes(filter.q.toLowerCase()))
       .sort(byInstantThenId);
   return {
@@ -29,17 +36,20 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
       return storedHash === sentHash ? { kind: "duplicate" } : { kind: "conflict", storedHash: storedHash!, sentHash: sentHash! };
     },
     async list(filter: MessageFilter, page: PageRequest) {
-      const all = matching(filter);
+      const ascending = matching(filter);
+      const all = page.order === "desc" ? [...ascending].reverse() : ascending;
       const { after } = page;
+      const sign = page.order === "desc" ? -1 : 1;
       const start = after
-        ? all.filter((m) => {
-            const key = timestampKey(m.ts)!;
-            return key > after.key || (key === after.key && m.message_id > after.messageId);
-          })
+        ? all.filter((m) => sign * comparePosition(m, after) > 0)
         : all;
       const data = start.slice(page.offset, page.offset + page.limit);
       const end = data.at(-1);
       return { data, total: all.length, last: end ? { key: timestampKey(end.ts)!, messageId: end.message_id } : null };
+    },
+    async batch(filter: MessageFilter, page) {
+      const { data, last } = await this.list(filter, { ...page, offset: 0 });
+      return { data, last };
     },
     async stats(topSenders) {
       const all = matching({});

@@ -88,8 +88,8 @@ describe("WebhookBody", () => {
 });
 
 describe("MessagesQuery", () => {
-  it("defaults limit to 50 and offset to 0", () => {
-    expect(MessagesQuery.parse({})).toEqual({ limit: 50, offset: 0 });
+  it("defaults limit to 50, offset to 0 and order to asc", () => {
+    expect(MessagesQuery.parse({})).toEqual({ limit: 50, offset: 0, order: "asc" });
   });
 
   it("reads integers from query strings", () => {

@@ -10,6 +10,8 @@ export interface CliIo {
   readStdin(): Promise<Buffer>;
   stdinIsTty: boolean;
   out(line: string): void;
+  /** Where `export` streams the file when no --out is given. */
+  stdout: NodeJS.WritableStream;
   err(line: string): void;
 }
 

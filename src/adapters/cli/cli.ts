@@ -1,6 +1,7 @@
-// The lyftr command line: picks `send` or `sign`, prints help, turns usage errors into exit code 2.
+// The lyftr command line: picks `send`, `sign` or `export`, prints help, turns usage errors into exit code 2.
 import type { CliIo } from "./cli-input.js";
 import { MAIN_HELP } from "./help.js";
+import { exportCommand } from "./export-command.js";
 import { sendCommand } from "./send-command.js";
 import { signCommand } from "./sign-command.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.js";
@@ -8,6 +9,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.js";
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   send: sendCommand,
   sign: signCommand,
+  export: exportCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -26,6 +26,7 @@ export const MAIN_HELP = `lyftr: signed test webhooks for the Lyftr webhook serv
 Usage:
   lyftr send [flags]   build or read a message, sign it, POST it to /webhook, print the answer
   lyftr sign [flags]   print the signature of a body, without sending anything
+  lyftr export [flags] download the stored messages as NDJSON or CSV, to stdout or a file
   lyftr --help         this help; \`lyftr <command> --help\` for a command's flags
 
 ${ENVIRONMENT}
@@ -81,3 +82,32 @@ Environment:
 Exit codes:
   0  the signature was printed
   2  usage error: unknown flag, missing secret, missing or empty file…`;
+
+export const EXPORT_HELP = `Usage: lyftr export [--format ndjson|csv] [filters] [--out <file>] [flags]
+
+Downloads every stored message matching the filters from GET /messages/export and writes it, as
+it arrives, to stdout or to --out. The service checks the values: a bad one is its 422, printed.
+
+Format and filters (as on GET /messages):
+  --format <ndjson|csv>    ndjson (default): one message as JSON per line; csv: RFC 4180 with a header
+  --from <e164>            only messages from this sender
+  --to <e164>              only messages to this recipient
+  --since <iso>            only messages at or after this instant (Z or an offset)
+  --until <iso>            only messages before this instant (exclusive)
+  --q <text>               only messages whose text contains this, ignoring case
+  --order <asc|desc>       asc (default): oldest first; desc: newest first
+
+Output and where:
+  -o, --out <file>         write here instead of stdout; written to <file>.partial, renamed when complete
+  --url <url>              the service's base URL (default: LYFTR_URL, else http://localhost:8000)
+  --timeout <seconds>      give up if the answer has not started after this long (default 10, at most 300)
+  -h, --help               show this help
+
+Environment:
+  LYFTR_READ_TOKEN  the read token, when the service sets READ_API_TOKEN. Never printed.
+  LYFTR_URL         the service's base URL when --url is not given
+
+Exit codes:
+  0  the whole export was written
+  1  the service answered another status, could not be reached, or the export was cut short
+  2  usage error: unknown flag, bad --timeout or --url`;

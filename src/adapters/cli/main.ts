@@ -12,6 +12,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   readStdin,
   stdinIsTty: process.stdin.isTTY === true,
+  stdout: process.stdout,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 });

@@ -4,11 +4,9 @@ import { DEFAULT_SECRET_ENV, parseFlags, readBody, requireJson, secretFrom, type
 import { SEND_HELP } from "./help.js";
 import { SIGNING_FLAGS, signatureHeaders, signingFrom, type Signing } from "./signature-headers.js";
 import { networkReason } from "./network-error.js";
+import { DEFAULT_URL, serviceUrl, timeoutFrom } from "./service-options.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./usage-error.js";
 
-const DEFAULT_URL = "http://localhost:8000";
-/** The whole exchange; undici alone would wait five minutes for a service that accepts and never answers. */
-const DEFAULT_TIMEOUT_S = 10;
 const MESSAGE_FLAGS = ["message-id", "from", "to", "ts", "text"] as const;
 
 const OPTIONS = {
@@ -76,28 +74,6 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const body = answer.body instanceof Blob ? await answer.body.text() : answer.body;
   io.out(`HTTP ${answer.status} ${typeof body === "string" ? body : JSON.stringify(body)}`);
   return answer.status === 200 ? EXIT_OK : EXIT_FAILED;
-}
-
-/** --timeout in seconds: a positive number up to 300 (curl's --max-time, in short). */
-function timeoutFrom(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_S;
-  const seconds = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : NaN;
-  if (!(seconds > 0 && seconds <= 300)) throw new UsageError("--timeout must be a number of seconds, more than 0 and at most 300");
-  return seconds;
-}
-
-/** The base URL without a trailing slash; only http(s); never echoed, as it may carry credentials. */
-function serviceUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError("--url (or LYFTR_URL) is not a URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--url must be http:// or https://");
-  // fetch refuses user:password@ anyway, with an error that quotes the whole URL, password and all.
-  if (url.username !== "" || url.password !== "") throw new UsageError("--url must not carry user:password@");
-  return raw.replace(/\/+$/, "");
 }
 
 /** The typed client signs X-Signature itself; Standard Webhooks headers are signed here over the same serialisation. */

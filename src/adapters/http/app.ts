@@ -4,6 +4,7 @@ import { createExpressEndpoints } from "@ts-rest/express";
 import express from "express";
 import type { UseCases } from "../../application/use-cases.js";
 import { docsRouter } from "./docs.js";
+import { exportRoute } from "./export-route.js";
 import { lastResortErrorHandler, notFoundOrNotAllowed, requestValidationErrorHandler, type ErrorLogger } from "./errors.js";
 import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
@@ -57,10 +58,11 @@ export function createApp(options: AppOptions): RequestListener {
   ];
 
   for (const step of [...observed, refuseMalformedQuery]) app.use(step);
+  const readGate = requireReadToken(options.readTokens ?? []);
   createExpressEndpoints(
     expressRoutes,
     createRoutes(options.useCases, {
-      readGate: requireReadToken(options.readTokens ?? []),
+      readGate,
       secretConfigured: options.webhook.signingKeys.length + options.webhook.publicKeys.length > 0,
     }),
     app,
@@ -70,6 +72,7 @@ export function createApp(options: AppOptions): RequestListener {
       requestValidationErrorHandler,
     },
   );
+  app.get("/messages/export", readGate, exportRoute(options.useCases, options.logger));
   app.get("/metrics", (_req, res, next) => {
     metrics.registry.metrics().then((text) => {
       res.setHeader("Content-Type", metrics.registry.contentType);

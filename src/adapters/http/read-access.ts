@@ -1,4 +1,4 @@
-// Optional bearer token for the read API (GET /messages, /stats, /deliveries); health, docs and webhook stay open.
+// Optional bearer token for the read API (GET /messages, /messages/export, /stats, /deliveries); health, docs and webhook stay open.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MissingReadTokenError } from "./errors.js";

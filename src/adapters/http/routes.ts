@@ -12,9 +12,10 @@ const s = initServer();
 
 /**
  * Every route but POST /webhook, which runs on its own pipeline beside express (webhook-pipeline.ts),
- * and GET /metrics, which answers prom-client's text from app.ts.
+ * GET /metrics, which answers prom-client's text from app.ts, and GET /messages/export, which streams
+ * (export-route.ts).
  */
-const { ingestMessage: _webhook, metrics: _metrics, ...servedByExpress } = contract;
+const { ingestMessage: _webhook, metrics: _metrics, exportMessages: _export, ...servedByExpress } = contract;
 export const expressRoutes = servedByExpress;
 
 /** A log entry in the API's words. */
@@ -41,9 +42,9 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(expressRoutes, {
     listMessages: {
       middleware: [options.readGate],
-      handler: async ({ query: { since, ...query } }) => {
-        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since });
-        const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor(next) };
+      handler: async ({ query: { since, until, ...query } }) => {
+        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since, untilKey: until });
+        const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor({ ...next, order: query.order }) };
         return { status: 200, body };
       },
     },

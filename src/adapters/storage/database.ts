@@ -88,6 +88,7 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
   return {
     insertIfAbsent: async (message) => (check(), repository.insertIfAbsent(message)),
     list: async (filter, page) => (check(), repository.list(filter, page)),
+    batch: async (filter, page) => (check(), repository.batch(filter, page)),
     stats: async (top) => (check(), repository.stats(top)),
     ping: async () => (check(), repository.ping()),
     writable: async () => (check(), repository.writable()),

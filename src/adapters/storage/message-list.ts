@@ -1,13 +1,25 @@
-// Listing messages: the filters, keyset positions, and a total that agrees with the page.
+// Listing messages: the filters, keyset positions in either order, and a total that agrees with the page.
 import type { Kysely, SelectQueryBuilder } from "kysely";
-import type { MessageFilter, MessagePage, PageRequest } from "../../application/ports.js";
-import type { ListPosition } from "../../domain/message.js";
+import type { MessageBatch, MessageFilter, MessagePage, MessageRepository, PageRequest } from "../../application/ports.js";
+import type { ListOrder, ListPosition } from "../../domain/message.js";
 import type { DialectFeatures } from "./dialect-features.js";
-import type { Database } from "./tables.js";
+import type { Database, MessageRow } from "./tables.js";
 
 type Query<O> = SelectQueryBuilder<Database, "messages", O>;
+type Row = Pick<MessageRow, "message_id" | "from_msisdn" | "to_msisdn" | "ts" | "text" | "ts_key">;
 
-export function createMessageList(db: Kysely<Database>, features: DialectFeatures): (filter: MessageFilter, page: PageRequest) => Promise<MessagePage> {
+const COLUMNS = ["message_id", "from_msisdn", "to_msisdn", "ts", "text", "ts_key"] as const;
+
+/** Rows in the API's words, and where the last of them stands; the stored key, not one worked out again from ts. */
+const batchOf = (rows: Row[]): MessageBatch => {
+  const end = rows.at(-1);
+  return {
+    data: rows.map((r) => ({ message_id: r.message_id, from: r.from_msisdn, to: r.to_msisdn, ts: r.ts, text: r.text })),
+    last: end ? { key: end.ts_key, messageId: end.message_id } : null,
+  };
+};
+
+export function createMessageList(db: Kysely<Database>, features: DialectFeatures): Pick<MessageRepository, "list" | "batch"> {
   /**
    * The filter as a function that narrows a query. Built once per list: the page and the count
    * share it, and the text condition may cost queries of its own to work out (SQLite's trigram probes).
@@ -17,26 +29,35 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return <O>(query: Query<O>) => {
       let q = query;
       if (filter.from !== undefined) q = q.where("from_msisdn", "=", filter.from);
+      if (filter.to !== undefined) q = q.where("to_msisdn", "=", filter.to);
       if (filter.sinceKey !== undefined) q = q.where("ts_key", ">=", filter.sinceKey);
+      if (filter.untilKey !== undefined) q = q.where("ts_key", "<", filter.untilKey);
       if (text !== undefined) q = q.where(text);
       return q;
     };
   };
 
-  /** Rows strictly after a position in the list order; the (ts_key, message_id) index serves it. */
-  const after = <O>(query: Query<O>, position: ListPosition | undefined) =>
-    position === undefined
-      ? query
-      : query.where((eb) => eb(eb.refTuple("ts_key", "message_id"), ">", eb.tuple(position.key, position.messageId)));
+  /**
+   * Rows strictly after a position in the list order, in that order. Both directions walk the same
+   * (ts_key, message_id) indexes, forwards or backwards.
+   */
+  const ordered = <O>(query: Query<O>, order: ListOrder = "asc", position: ListPosition | undefined) => {
+    const q =
+      position === undefined
+        ? query
+        : query.where((eb) => eb(eb.refTuple("ts_key", "message_id"), order === "asc" ? ">" : "<", eb.tuple(position.key, position.messageId)));
+    return q.orderBy("ts_key", order).orderBy("message_id", order);
+  };
 
   /**
-   * How many messages match. Without a time or text filter the per-sender counts answer in a
+   * How many messages match. With only a sender filter, or none, the per-sender counts answer in a
    * row or two; otherwise the matching rows are counted.
    */
   const countMatching = async (trx: Kysely<Database>, filter: MessageFilter, filtered: ReturnType<typeof matching>): Promise<number> => {
-    if (filter.sinceKey === undefined && filter.q === undefined) {
+    const { from, ...narrowing } = filter;
+    if (Object.values(narrowing).every((value) => value === undefined)) {
       let counts = trx.selectFrom("sender_counts");
-      if (filter.from !== undefined) counts = counts.where("from_msisdn", "=", filter.from);
+      if (from !== undefined) counts = counts.where("from_msisdn", "=", from);
       const { total } = await counts.select((eb) => eb.fn.sum<number | string | null>("count").as("total")).executeTakeFirstOrThrow();
       return Number(total ?? 0);
     }
@@ -44,24 +65,10 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return Number(total);
   };
 
-  /** The page's rows, in list order. */
-  const pageQuery = (source: Kysely<Database>, filtered: ReturnType<typeof matching>, page: PageRequest) =>
-    after(filtered(source.selectFrom("messages")), page.after)
-      .select(["message_id", "from_msisdn", "to_msisdn", "ts", "text", "ts_key"])
-      .orderBy("ts_key")
-      .orderBy("message_id")
-      .limit(page.limit)
-      .offset(page.offset);
-  type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>["execute"]>>[number];
-
-  const toPage = (rows: Row[], total: number): MessagePage => {
-    const end = rows.at(-1);
-    return {
-      data: rows.map((r) => ({ message_id: r.message_id, from: r.from_msisdn, to: r.to_msisdn, ts: r.ts, text: r.text })),
-      total,
-      // The stored key, not one worked out again from ts.
-      last: end ? { key: end.ts_key, messageId: end.message_id } : null,
-    };
+  /** The rows of a page or batch, in list order. */
+  const pageQuery = (source: Kysely<Database>, filtered: ReturnType<typeof matching>, page: Omit<PageRequest, "offset"> & { offset?: number }) => {
+    const query = ordered(filtered(source.selectFrom("messages")), page.order, page.after).select(COLUMNS).limit(page.limit);
+    return page.offset === undefined ? query : query.offset(page.offset);
   };
 
   /** One page and the total, from one snapshot, so they agree. */
@@ -69,37 +76,50 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
       const filtered = matching(filter);
       const rows = await pageQuery(trx, filtered, page).execute();
-      return toPage(rows, await countMatching(trx, filter, filtered));
+      return { ...batchOf(rows), total: await countMatching(trx, filter, filtered) };
     });
 
-  const listHere = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
-    listPage(filter, page).catch((error: unknown) => {
-      // A damaged search index is no reason to fail a search: the messages themselves still answer it.
-      if (filter.q === undefined || !features.searchAidFailed?.(filter.q)) throw error;
-      return listPage(filter, page);
-    });
+  // No transaction and no count: each batch of an export stands alone, continuing where the last ended.
+  const batchAfter = async (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> =>
+    batchOf(await pageQuery(db, matching(filter), page).execute());
+
+  /** A damaged search index is no reason to fail a search: the messages themselves still answer it. */
+  const retried =
+    <P, R>(read: (filter: MessageFilter, page: P) => Promise<R>) =>
+    (filter: MessageFilter, page: P): Promise<R> =>
+      read(filter, page).catch((error: unknown) => {
+        if (filter.q === undefined || !features.searchAidFailed?.(filter.q)) throw error;
+        return read(filter, page);
+      });
+
+  // The same reads, compiled here and run where the dialect reads aside (the page and its count in one snapshot there).
+  const listAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
+    const filtered = matching(filter);
+    const count = filtered(db.selectFrom("messages")).select((eb) => eb.fn.countAll().as("total"));
+    return features
+      .readAside?.([pageQuery(db, filtered, page).compile(), count.compile()])
+      ?.then(([rows, counts]) => ({ ...batchOf(rows as Row[]), total: Number((counts as Array<{ total: number }>)[0]!.total) }));
+  };
+  const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> | undefined =>
+    features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
 
   /**
    * A search, where the dialect reads aside (SQLite's search thread): a needle no index narrows
    * reads every message, and that must not hold up the webhooks this thread serves.
    */
-  const searchAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
-    const filtered = matching(filter);
-    const count = filtered(db.selectFrom("messages")).select((eb) => eb.fn.countAll().as("total"));
-    return features
-      .readAside?.([pageQuery(db, filtered, page).compile(), count.compile()])
-      ?.then(([rows, counts]) => toPage(rows as Row[], Number((counts as Array<{ total: number }>)[0]!.total)));
-  };
-
-  return async (filter, page) => {
-    const aside = filter.q === undefined ? undefined : searchAside(filter, page);
-    if (aside !== undefined) {
-      try {
-        return await aside;
-      } catch {
-        // The search thread could not answer (its copy of the index file replaced, say): this thread can.
+  const searchedAside =
+    <P, R>(aside: (filter: MessageFilter, page: P) => Promise<R> | undefined, here: (filter: MessageFilter, page: P) => Promise<R>) =>
+    async (filter: MessageFilter, page: P): Promise<R> => {
+      const answer = filter.q === undefined ? undefined : aside(filter, page);
+      if (answer !== undefined) {
+        try {
+          return await answer;
+        } catch {
+          // The search thread could not answer (its copy of the index file replaced, say): this thread can.
+        }
       }
-    }
-    return listHere(filter, page);
-  };
+      return here(filter, page);
+    };
+
+  return { list: searchedAside(listAside, retried(listPage)), batch: searchedAside(batchAside, retried(batchAfter)) };
 }

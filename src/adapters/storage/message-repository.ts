@@ -38,7 +38,8 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   const stats = cachedStats(createStatsQuery(db), features.changeStamp);
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
-    list: (filter, page) => guarded(() => list(filter, page)),
+    list: (filter, page) => guarded(() => list.list(filter, page)),
+    batch: (filter, page) => guarded(() => list.batch(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     purgeReceivedBefore: (receivedBefore, maxRows) => guarded(() => purge(receivedBefore.toISOString(), maxRows)),
     ping: () =>

@@ -103,6 +103,13 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`create table if not exists write_probe (id integer primary key, probed_at text not null)`.execute(db);
     },
   },
+  // The recipient filter, in list order: `to` alone or with a time range or cursor reads one range of this
+  // index, either way round. Newest-first lists and `until` need none of their own: B-tree indexes read backwards.
+  "0011_list_indexes": {
+    async up(db: Kysely<any>) {
+      await sql`create index if not exists messages_to_ts_key_id on messages (to_msisdn, ts_key, message_id)`.execute(db);
+    },
+  },
   // Retention (RETENTION_DAYS): purged messages leave their id and fingerprint behind, so a late
   // retry is still a duplicate; created_at (the receipt time) gets an index so a purge finds the
   // oldest rows without reading the others; and a delete keeps the per-sender counts, as an insert does.
