@@ -78,7 +78,8 @@ describe.skipIf(!present)("/docs in Chromium", () => {
       const op = await tryItOut(docs.page, "GET", "/messages");
       expect(await execute(op)).toMatchObject({ status: 200, body: { total: 1, data: [{ message_id: "m1" }], limit: 50, offset: 0 } });
       const { searchParams } = sent.filter((r) => r.url.pathname === "/messages").at(-1)!.url;
-      expect(Object.fromEntries(searchParams)).toEqual({ limit: "50", offset: "0" });
+      // True defaults only (the order is one: oldest first); no filter.
+      expect(Object.fromEntries(searchParams)).toEqual({ limit: "50", offset: "0", order: "asc" });
     });
 
     it("with a wrong secret, shows the 401 and its reason", async () => {
