@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
       onMigrationRetry: (error, retryInMs) =>
         logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
-      onTextIndexError: (error) => logger.warn({ err: error }, "text indexing failed (searches stay exact, only slower)"),
+      onTextIndexError: (error) => logger.warn({ err: error }, "text index or search thread failed (searches stay exact, only slower)"),
       onTextIndexDamaged: (error, setAside) =>
         logger.warn({ err: error, setAside }, "search index damaged; set aside and rebuilding (searches stay exact, only slower)"),
       onDeliveryLogError: (error) => logger.warn({ err: error }, "delivery log entries could not be written; they are dropped"),

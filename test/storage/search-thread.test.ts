@@ -1,5 +1,5 @@
 // SQLite searches read on a thread of their own: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +63,23 @@ describe("sqlite search thread", () => {
       expect(turns, q).toBeGreaterThan(20);
     }
     await served.close();
+  });
+
+  it("answers on the serving thread a search the search thread cannot, and reports why", async () => {
+    const errors: Error[] = [];
+    const own = join(dir, "own.db");
+    const storage = await openDatabase({ kind: "sqlite", path: own }, { onTextIndexError: (error) => errors.push(error) });
+    opened.push(storage);
+    await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "q1", text: "Straße to zq" })));
+    // The search thread opens its own connection by path at its first search: with nothing there, it cannot.
+    renameSync(own, `${own}.away`);
+    try {
+      const page = await storage.messages.list({ q: "zq" }, everything);
+      expect(page.data.map((m) => m.message_id)).toEqual(["q1"]);
+    } finally {
+      renameSync(`${own}.away`, own);
+    }
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^search thread: unable to open database file/)]);
   });
 
   it("(the contrast) holds the serving thread where no search thread runs: indexText false, as some tests open it", async () => {

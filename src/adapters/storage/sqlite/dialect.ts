@@ -64,7 +64,7 @@ export function openSqlite(path: string): OpenedSqlite {
         inBackground,
         exclusive: (work) => db.connection().execute(async () => work()),
       }));
-      if (inBackground) search = startSearchThread({ databasePath: path, indexPath, lower: LOWER });
+      if (inBackground) search = startSearchThread({ databasePath: path, indexPath, lower: LOWER }, options.onError);
       return {
         stop: async () => {
           await search?.stop();

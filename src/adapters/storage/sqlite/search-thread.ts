@@ -17,7 +17,11 @@ interface Reply {
 /** Pages of at most 100 messages of at most 4,096 characters: a small heap holds any answer. */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
 
-export function startSearchThread(workerData: { databasePath: string; indexPath: string; lower: string }): SearchThread {
+/**
+ * `onError` hears of each search the thread could not answer (the serving thread then answers it):
+ * searches stay exact, but such a search holds up the webhooks again, and an operator should know.
+ */
+export function startSearchThread(workerData: { databasePath: string; indexPath: string; lower: string }, onError: (error: Error) => void): SearchThread {
   const pending = new Map<number, { resolve: (rows: unknown[][]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let stopping = false;
@@ -29,12 +33,14 @@ export function startSearchThread(workerData: { databasePath: string; indexPath:
     worker.on("message", ({ id, rows, error }: Reply) => {
       const waiting = pending.get(id);
       pending.delete(id);
-      if (error === undefined) waiting?.resolve(rows ?? []);
-      else waiting?.reject(new Error(`search thread: ${error}`));
       if (pending.size === 0) worker.unref();
+      if (error === undefined) return waiting?.resolve(rows ?? []);
+      const failure = new Error(`search thread: ${error}`);
+      onError(failure);
+      waiting?.reject(failure);
     });
     // A thread that died (out of memory, say) fails what it held; the next search starts another.
-    worker.on("error", () => undefined);
+    worker.on("error", (error) => onError(new Error(`search thread stopped: ${error.message}`)));
     const exited = new Promise((resolve) => worker.once("exit", resolve)).then(() => {
       running = undefined;
       for (const [id, waiting] of pending) {
