@@ -2,6 +2,7 @@
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
 import { aMessage, keyed } from "../support/messages.js";
@@ -71,6 +72,15 @@ describe("sqlite search thread", () => {
     const storage = await openDatabase({ kind: "sqlite", path: own }, { onTextIndexError: (error) => errors.push(error) });
     opened.push(storage);
     await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "q1", text: "Straße to zq" })));
+    // The indexer's thread too opens the file by path: let it have done so, so only the search thread is refused.
+    const index = new BetterSqlite3(`${own}-fts`, { readonly: true });
+    try {
+      for (const began = Date.now(); index.prepare("select up_to from progress").pluck().get() !== 1; await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() - began > 10_000) throw new Error("the index never caught up");
+      }
+    } finally {
+      index.close();
+    }
     // The search thread opens its own connection by path at its first search: with nothing there, it cannot.
     renameSync(own, `${own}.away`);
     try {
@@ -79,7 +89,8 @@ describe("sqlite search thread", () => {
     } finally {
       renameSync(`${own}.away`, own);
     }
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^search thread: unable to open database file/)]);
+    const fromSearchThread = errors.map((e) => e.message).filter((m) => m.startsWith("search thread"));
+    expect(fromSearchThread).toEqual([expect.stringMatching(/^search thread: unable to open database file/)]);
   });
 
   it("(the contrast) holds the serving thread where no search thread runs: indexText false, as some tests open it", async () => {
