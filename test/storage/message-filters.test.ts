@@ -84,6 +84,18 @@ describe.each(DATABASES)("message filters on $name", (database) => {
     expect(await ids({ q: "ΑΣ" })).toEqual(["astro"]);
   });
 
+  it("q finds the k that the Kelvin sign folds to, and plain ASCII around it", async () => {
+    // U+212A folds to an ASCII "k": a needle with a k must look past SQLite's ASCII-only lower().
+    await fresh.insertAll([
+      aMessage({ message_id: "kelvin", text: "300 \u212Aelvin scale" }),
+      aMessage({ message_id: "plain", text: "Scale of 1 to 10" }),
+    ]);
+    expect(await ids({ q: "kelvin" })).toEqual(["kelvin"]);
+    expect(await ids({ q: "0 k" })).toEqual(["kelvin"]);
+    expect(await ids({ q: "SCALE" })).toEqual(["kelvin", "plain"]);
+    expect(await ids({ q: "1 to 10" })).toEqual(["plain"]);
+  });
+
   it("q takes % and _ (and backslash) literally", async () => {
     await fresh.insertAll([
       aMessage({ message_id: "pct", text: "50% off" }),

@@ -15,6 +15,7 @@ import type { TextIndexer } from "./text-indexer.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
+const ASCII_WITHOUT_I_OR_K = /^[\x00-\x68\x6a\x6c-\x7f]*$/;
 
 export interface OpenedSqlite extends OpenedDatabase {
   /**
@@ -81,7 +82,12 @@ export function openSqlite(path: string): OpenedSqlite {
         const folded = fold(needle);
         // SQLite's lower() folds ASCII only, and every character of a folded needle folds to itself:
         // where lower() finds the needle, the full fold finds it too. Most matches end there, natively.
-        const exact = sql<boolean>`(instr(lower(${sql.ref(column)}), ${folded}) > 0
+        // Only two characters beyond ASCII fold to ASCII: İ to "i̇" and the Kelvin sign to "k". An
+        // ASCII needle without "i" or "k" is therefore found by lower() alone exactly as by the full
+        // fold, and no text crosses into JavaScript for it (a search that reads every message reads it natively).
+        const exact = ASCII_WITHOUT_I_OR_K.test(folded)
+          ? sql<boolean>`instr(lower(${sql.ref(column)}), ${folded}) > 0`
+          : sql<boolean>`(instr(lower(${sql.ref(column)}), ${folded}) > 0
           or instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${folded}) > 0)`;
         const trigrams = index?.trigramQuery(folded) ?? null;
         if (trigrams === null) return exact;
