@@ -2,7 +2,8 @@
 // The search thread: runs the text searches' queries on a connection of its own, so that however much
 // a search reads, the thread that serves webhooks never waits for it.
 // Plain JavaScript because Node 20 cannot run TypeScript in a worker thread.
-import { existsSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { fold } from "./text-index.js";
@@ -10,6 +11,15 @@ import { fold } from "./text-index.js";
 /** @type {{ databasePath: string, indexPath: string, lower: string }} */
 const { databasePath, indexPath, lower } = workerData;
 const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+
+/** Niceness of this thread: when it and the thread serving webhooks both want a core, the webhooks get it. */
+const NICENESS = 10;
+try {
+  // Linux keeps a niceness per thread, and /proc/thread-self names this one's id.
+  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), NICENESS);
+} catch {
+  // Elsewhere the thread runs at the process's priority: searches still never block the serving thread.
+}
 
 /** A few dozen shapes of query reach this thread; the bound keeps a runaway set from growing. */
 const MAX_STATEMENTS = 64;
