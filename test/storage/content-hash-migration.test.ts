@@ -9,6 +9,7 @@ import { openSqlite } from "../../src/adapters/storage/sqlite/dialect.js";
 import type { Message } from "../../src/domain/message.js";
 import { DATABASES } from "../support/databases.js";
 import { keyed } from "../support/messages.js";
+import { migrateTo } from "../support/migrate-to.js";
 
 // Texts that would hash differently under a careless encoding: none, empty, non-ASCII, astral, quotes.
 const OLD: Message[] = [
@@ -32,7 +33,7 @@ describe.each(DATABASES)("migration 0005 on $name", (database) => {
         provider: { getMigrations: async () => old.migrations },
         migrationTableSchema: await old.migrationSchema?.(),
       });
-      expect((await migrator.migrateTo(database.name === "sqlite" ? "0004_text_index_moves_out" : "0004_sender_counts_per_statement")).error).toBeUndefined();
+      expect(await migrateTo(migrator, database.name === "sqlite" ? "0004_text_index_moves_out" : "0004_sender_counts_per_statement")).toBeUndefined();
       for (const m of OLD) {
         await old.db
           .insertInto("messages")

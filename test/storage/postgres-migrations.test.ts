@@ -5,6 +5,7 @@ import { openDatabase } from "../../src/adapters/storage/database.js";
 import { openPostgres } from "../../src/adapters/storage/postgres/dialect.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { DATABASES } from "../support/databases.js";
+import { migrateTo } from "../support/migrate-to.js";
 
 const postgres = DATABASES.find((d) => d.name === "postgres");
 if (!postgres) console.warn("postgres-migrations: skipped, PostgreSQL is unreachable (see the warning above)");
@@ -53,7 +54,7 @@ describe.skipIf(!postgres)("PostgreSQL migrations", () => {
         provider: { getMigrations: async () => old.migrations },
         migrationTableSchema: await old.migrationSchema!(),
       });
-      expect((await migrator.migrateTo("0003_text_trigram_index")).error).toBeUndefined();
+      expect(await migrateTo(migrator, "0003_text_trigram_index")).toBeUndefined();
       for (const [i, from] of ["+100", "+200", "+200"].entries()) await old.db.insertInto("messages").values(row(`old-${i}`, from)).execute();
 
       const storage = await openDatabase(location);

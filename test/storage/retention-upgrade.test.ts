@@ -5,6 +5,7 @@ import { openDatabase, type DatabaseLocation } from "../../src/adapters/storage/
 import type { OpenedDatabase } from "../../src/adapters/storage/dialect-features.js";
 import { openSqlite } from "../../src/adapters/storage/sqlite/dialect.js";
 import { DATABASES } from "../support/databases.js";
+import { migrateTo } from "../support/migrate-to.js";
 
 const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
@@ -26,7 +27,7 @@ describe.each(DATABASES)("upgrading to 0012_retention on $name", (database) => {
         provider: { getMigrations: async () => old.migrations },
         migrationTableSchema: await old.migrationSchema?.(),
       });
-      expect((await migrator.migrateTo("0010_write_probe")).error).toBeUndefined();
+      expect(await migrateTo(migrator, "0010_write_probe")).toBeUndefined();
       const rows: Array<[string, string, string]> = [
         ["old-0", "+100", daysAgo(40)],
         ["old-1", "+200", daysAgo(35)],
