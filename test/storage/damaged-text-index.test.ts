@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage, type StorageEvents } from "../../src/adapters/storage/database.js";
 import { fold } from "../../src/adapters/storage/sqlite/text-index.js";
 import { aMessage, keyed } from "../support/messages.js";
+import { identity, indexed, inspect, progress } from "../support/sqlite-files.js";
 
 const COUNT = 1_200; // more than one indexing step, so a rebuild is seen half done as well as done
 const PAGE = { limit: 100, offset: 0 };
@@ -24,19 +25,6 @@ const expected = (q: string) => {
   return { ids: ids.slice(0, PAGE.limit), total: ids.length };
 };
 
-const inspect = <T>(path: string, read: (db: BetterSqlite3.Database) => T): T => {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-};
-const progress = (path: string) =>
-  inspect(`${path}-fts`, (db) => db.prepare("select up_to, database_id from progress").get() as { up_to: number; database_id: string });
-const identity = (path: string) => inspect(path, (db) => db.prepare("select database_id from database_identity").pluck().get());
-const indexed = (path: string, trigram: string) =>
-  inspect(`${path}-fts`, (db) => db.prepare("select count(*) from text_index(?)").pluck().get(`"${trigram}"`));
 const setAside = (dir: string) => readdirSync(dir).filter((name) => /^app\.db-fts\.corrupt-[^-]+$/.test(name));
 
 async function waitFor(what: string, done: () => boolean): Promise<void> {

@@ -2,24 +2,15 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { sqliteMigrations } from "../../src/adapters/storage/sqlite/migrations.js";
 import { pageOf } from "./fresh-storage.js";
+import { inspect } from "../support/sqlite-files.js";
 
 const everything = { limit: 100, offset: 0 };
 
-/** Opens the file read-only, outside the service, to see what is really on disk. */
-const inspect = <T>(path: string, read: (db: BetterSqlite3.Database) => T): T => {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-};
 
 describe("sqlite file", () => {
   let dir: string;

@@ -10,25 +10,11 @@ import { openDatabase, type Storage } from "../../src/adapters/storage/database.
 import { attachTextIndex, fold, MAX_PROBES, MAX_TERMS, textIndexStep, trigramQueries } from "../../src/adapters/storage/sqlite/text-index.js";
 import type { Message } from "../../src/domain/message.js";
 import { aMessage, keyed } from "../support/messages.js";
+import { identity, indexed, inspect, lastRowid, progress } from "../support/sqlite-files.js";
 
 const everything = { limit: 100, offset: 0 };
 const SEARCHES = ["quokka", "QUOKKA", "okka", "kka", "ok", "οδοσ", "ΟΔΟΣ", "a qu", "absent"];
 
-/** Reads a file outside the service, to see what is really on disk. */
-const inspect = <T>(path: string, read: (db: BetterSqlite3.Database) => T): T => {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-};
-const progress = (path: string) =>
-  inspect(`${path}-fts`, (db) => db.prepare("select up_to, database_id from progress").get() as { up_to: number; database_id: string });
-const identity = (path: string) => inspect(path, (db) => db.prepare("select database_id from database_identity").pluck().get());
-const lastRowid = (path: string) => inspect(path, (db) => db.prepare("select max(rowid) from messages").pluck().get() as number);
-const indexed = (path: string, trigram: string) =>
-  inspect(`${path}-fts`, (db) => db.prepare("select count(*) from text_index(?)").pluck().get(`"${trigram}"`));
 
 async function waitForIndex(path: string): Promise<void> {
   const target = lastRowid(path);
