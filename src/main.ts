@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, "cannot open the database");
     process.exit(1);
   });
-  const useCases = createUseCases({ messages: storage.messages, deliveries: storage.deliveries });
+  const useCases = createUseCases(
+    { messages: storage.messages, deliveries: storage.deliveries },
+    { stream: { onError: (error) => logger.warn({ err: error }, "live streams could not read new messages; they try again shortly") } },
+  );
   const retentionDays = config.retentionDays;
   const retention: RetentionRunner | undefined =
     retentionDays === undefined

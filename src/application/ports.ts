@@ -1,5 +1,6 @@
 // The ports the use cases need: where messages live, and the log of refused deliveries. Nothing here knows SQL.
 import type { Delivery, StoredDelivery, WebhookResult } from "../domain/delivery.js";
+import type { Arrival, ArrivalPosition } from "../domain/arrival.js";
 import type { ListOrder, ListPosition, Message, ReceivedMessage } from "../domain/message.js";
 
 export interface MessageFilter {
@@ -46,6 +47,17 @@ export type InsertOutcome =
   | { kind: "duplicate" }
   | { kind: "conflict"; storedHash: string; sentHash: string };
 
+/** What a live stream may narrow by: the list's meaning of each. */
+export type ArrivalFilter = Pick<MessageFilter, "from" | "q">;
+
+export interface ArrivalRange {
+  /** Only messages after this position. */
+  after: ArrivalPosition;
+  /** And at or before this one, when given. */
+  upTo?: ArrivalPosition;
+  limit: number;
+}
+
 export interface SenderCount {
   from: string;
   count: number;
@@ -67,6 +79,14 @@ export interface MessageRepository {
   /** Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`. */
   batch(filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch>;
   stats(topSenders: number): Promise<MessageStats>;
+  /**
+   * Matching messages in arrival order, oldest first. Only settled ones: committed, with no commit
+   * still in flight that could take a place before them, so a reader never steps past a message
+   * that is yet to appear.
+   */
+  arrivals(filter: ArrivalFilter, range: ArrivalRange): Promise<Arrival<Message>[]>;
+  /** Where the newest settled message stands in arrival order; ARRIVAL_START when there is none. */
+  arrivalEnd(): Promise<ArrivalPosition>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   /**

@@ -7,6 +7,7 @@ import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-sche
 import { SAMPLE } from "./schema-parts.js";
 import { EXPORT_MEDIA, ExportCsv, ExportNdjson, MessagesExportQuery } from "./message-export-schemas.js";
 import { MessagePage, MessagesQuery } from "./message-schemas.js";
+import { MessageEvents, MessagesStreamHeaders, MessagesStreamQuery, STREAM_MEDIA } from "./message-stream-schemas.js";
 import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
 import { Stats } from "./stats-schemas.js";
 import { Ok, WebhookBody, WebhookHeaders } from "./webhook-schemas.js";
@@ -14,7 +15,7 @@ import { Ok, WebhookBody, WebhookHeaders } from "./webhook-schemas.js";
 const c = initContract();
 
 /** The group a route is listed under in the docs; openapi.ts describes and orders them. */
-export type ApiTag = "Webhook" | "Messages" | "Deliveries" | "Stats" | "Health" | "Metrics";
+export type ApiTag = "Webhook" | "Messages" | "Stream" | "Deliveries" | "Stats" | "Health" | "Metrics";
 const tag = (name: ApiTag) => ({ tag: name });
 
 /** A response: `.describe()` is what ts-rest shows for the status; the example goes on the copy it makes. */
@@ -113,6 +114,28 @@ export const contract = c.router(
         }),
         401: unauthorized,
         422: invalid("format", "format must be ndjson or csv"),
+        503: unavailable,
+      },
+    },
+    streamMessages: {
+      method: "GET",
+      path: "/messages/stream",
+      summary: "Follow messages as they arrive",
+      description:
+        "Server-Sent Events: every stored message that matches, in arrival order, first those already stored " +
+        "after the resume point, then each as it is stored, by this instance or any other on the same database. " +
+        "Reconnect with `Last-Event-ID` (EventSource does) or `after` to resume: no message is missed or sent " +
+        "twice. Swagger UI waits for the whole answer, which never ends: use `curl -N` or EventSource.",
+      metadata: tag("Stream"),
+      query: MessagesStreamQuery,
+      headers: MessagesStreamHeaders,
+      responses: {
+        200: c.otherResponse({
+          contentType: STREAM_MEDIA,
+          body: answer(MessageEvents, "The event stream; it stays open until the client or the service closes it.", ""),
+        }),
+        401: unauthorized,
+        422: invalid("after", "after is not an event id this service issued (or 0)"),
         503: unavailable,
       },
     },

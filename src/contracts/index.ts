@@ -4,6 +4,7 @@ export * from "./delivery-schemas.js";
 export * from "./error-schemas.js";
 export * from "./message-export-schemas.js";
 export * from "./message-schemas.js";
+export * from "./message-stream-schemas.js";
 export * from "./operations-schemas.js";
 export * from "./stats-schemas.js";
 export * from "./webhook-schemas.js";

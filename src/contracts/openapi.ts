@@ -9,6 +9,7 @@ import { contract, type ApiTag } from "./contract.js";
 const TAGS: Record<ApiTag, string> = {
   Webhook: "Signed messages in, each `message_id` stored once.",
   Messages: "Stored messages out: filtered, ordered, paged.",
+  Stream: "Stored messages pushed as they arrive (Server-Sent Events), resumable without loss.",
   Deliveries: "Refused webhook attempts and why: the delivery log, newest first.",
   Stats: "Counts over every stored message.",
   Health: "Probes for orchestrators and load balancers.",

@@ -51,7 +51,7 @@ describe("OpenAPI document", () => {
 
   it("lists its tags in the order the docs show them, each used and described", () => {
     const used = new Set(operations.flatMap(({ op }) => op.tags));
-    expect(document.tags.map((t: { name: string }) => t.name)).toEqual(["Webhook", "Messages", "Deliveries", "Stats", "Health", "Metrics"]);
+    expect(document.tags.map((t: { name: string }) => t.name)).toEqual(["Webhook", "Messages", "Stream", "Deliveries", "Stats", "Health", "Metrics"]);
     for (const t of document.tags) {
       expect(used, t.name).toContain(t.name);
       expect(t.description, t.name).toEqual(expect.any(String));

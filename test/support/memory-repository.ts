@@ -1,5 +1,6 @@
 // An in-memory MessageRepository for use-case tests only; adapters are tested against real databases.
 import type { MessageFilter, MessageRepository, PageRequest } from "../../src/application/ports.js";
+import { ARRIVAL_START, compareArrivals, type ArrivalPosition } from "../../src/domain/arrival.js";
 import { timestampKey, type ListPosition, type Message } from "../../src/domain/message.js";
 
 const byInstantThenId = (a: Message, b: Message) => {
@@ -15,6 +16,9 @@ const comparePosition = (m: Message, p: ListPosition) => {
 
 export function memoryRepository(initial: Message[] = []): MessageRepository & { rows: Map<string, Message> } {
   const rows = new Map(initial.map((m) => [m.message_id, m]));
+  // Arrival order: Map keeps insertion order; each message's number is its place in it.
+  const seqOf = new Map(initial.map((m, i) => [m.message_id, i + 1]));
+  const positionOf = (m: Message): ArrivalPosition => ({ seq: String(seqOf.get(m.message_id)), messageId: m.message_id });
   const matching = (filter: MessageFilter) =>
     [...rows.values()]
       .filter((m) => filter.from === undefined || m.from === filter.from)
@@ -29,6 +33,7 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
       const stored = rows.get(message.message_id);
       if (stored === undefined) {
         rows.set(message.message_id, message);
+        seqOf.set(message.message_id, seqOf.size + 1);
         return { kind: "created" };
       }
       // A stand-in fingerprint: the use cases only pass it on.
@@ -66,6 +71,18 @@ export function memoryRepository(initial: Message[] = []): MessageRepository & {
         first_message_ts: all[0]?.ts ?? null,
         last_message_ts: all.at(-1)?.ts ?? null,
       };
+    },
+    async arrivals(filter, range) {
+      return matching(filter)
+        .sort((a, b) => seqOf.get(a.message_id)! - seqOf.get(b.message_id)!)
+        .map((message) => ({ message, position: positionOf(message) }))
+        .filter(({ position }) => compareArrivals(position, range.after) > 0)
+        .filter(({ position }) => range.upTo === undefined || compareArrivals(position, range.upTo) <= 0)
+        .slice(0, range.limit);
+    },
+    async arrivalEnd() {
+      const last = [...rows.values()].at(-1);
+      return last === undefined ? ARRIVAL_START : positionOf(last);
     },
     async ping() {},
     async writable() {},

@@ -5,6 +5,7 @@ import express from "express";
 import type { UseCases } from "../../application/use-cases.js";
 import { docsRouter } from "./docs.js";
 import { exportRoute } from "./export-route.js";
+import { streamRoute } from "./stream-route.js";
 import { lastResortErrorHandler, notFoundOrNotAllowed, requestValidationErrorHandler, type ErrorLogger } from "./errors.js";
 import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
@@ -28,6 +29,8 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Delivery-log entries never written (queue full, batch refused), for the metrics. */
   deliveryLogDropped?: () => number;
+  /** Between two heartbeats of an event stream; 15 s unless a test wants them sooner. */
+  streamHeartbeatMs?: number;
 }
 
 /** POST to /webhook as express would route it (any case, one trailing slash, any query), decided without express. */
@@ -73,6 +76,7 @@ export function createApp(options: AppOptions): RequestListener {
     },
   );
   app.get("/messages/export", readGate, exportRoute(options.useCases, options.logger));
+  app.get("/messages/stream", readGate, streamRoute(options.useCases, options.logger, { heartbeatMs: options.streamHeartbeatMs ?? 15_000 }));
   app.get("/metrics", (_req, res, next) => {
     metrics.registry.metrics().then((text) => {
       res.setHeader("Content-Type", metrics.registry.contentType);

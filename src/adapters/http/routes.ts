@@ -12,10 +12,10 @@ const s = initServer();
 
 /**
  * Every route but POST /webhook, which runs on its own pipeline beside express (webhook-pipeline.ts),
- * GET /metrics, which answers prom-client's text from app.ts, and GET /messages/export, which streams
- * (export-route.ts).
+ * GET /metrics, which answers prom-client's text from app.ts, and GET /messages/export and
+ * /messages/stream, which stream (export-route.ts, stream-route.ts).
  */
-const { ingestMessage: _webhook, metrics: _metrics, exportMessages: _export, ...servedByExpress } = contract;
+const { ingestMessage: _webhook, metrics: _metrics, exportMessages: _export, streamMessages: _stream, ...servedByExpress } = contract;
 export const expressRoutes = servedByExpress;
 
 /** A log entry in the API's words. */

@@ -24,6 +24,18 @@ function answerClientError(error: Error & { code?: string; rawPacket?: Buffer },
   socket.end(answer);
 }
 
+const ENDLESS = new WeakSet<ServerResponse>();
+const ARRIVED_DRAINING = new WeakSet<ServerResponse>();
+
+/**
+ * Marks an answer that never ends by itself (an event stream): draining ends it, which the client
+ * takes as its cue to reconnect (elsewhere). False when the server is draining already: end it now.
+ */
+export function endOnDrain(res: ServerResponse): boolean {
+  ENDLESS.add(res);
+  return !ARRIVED_DRAINING.has(res);
+}
+
 export interface DrainableServer extends Server {
   /** Stops accepting, lets every request in flight get its answer, then resolves once all sockets are closed. */
   drain(): Promise<void>;
@@ -55,7 +67,10 @@ export function createHttpServer(app: RequestListener, options: ServerOptions = 
   let draining = false;
   const inFlight = new Set<ServerResponse>();
   server.on("request", (_req, res: ServerResponse) => {
-    if (draining) res.shouldKeepAlive = false;
+    if (draining) {
+      res.shouldKeepAlive = false;
+      ARRIVED_DRAINING.add(res);
+    }
     inFlight.add(res);
     res.on("close", () => inFlight.delete(res));
   });
@@ -63,7 +78,10 @@ export function createHttpServer(app: RequestListener, options: ServerOptions = 
   server.drain = () =>
     new Promise<void>((resolve, reject) => {
       draining = true;
-      for (const res of inFlight) res.shouldKeepAlive = false;
+      for (const res of inFlight) {
+        res.shouldKeepAlive = false;
+        if (ENDLESS.has(res)) res.end();
+      }
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeIdleConnections();
     });

@@ -1,10 +1,33 @@
 // What differs between databases, as one small object each dialect folder supplies.
-import type { CompiledQuery, Expression, Kysely, Migration, SqlBool } from "kysely";
+import type { CompiledQuery, Expression, Kysely, Migration, RawBuilder, SqlBool } from "kysely";
+import type { ArrivalPosition } from "../../domain/arrival.js";
 import type { Database } from "./tables.js";
 
+/** Arrival order as a database can keep it: a commit sequence, then message_id (see message-arrivals.ts). */
+export interface ArrivalOrder {
+  /** A row's commit sequence, as a number or its decimal text. */
+  seq: RawBuilder<number | string>;
+  /** Rows after the position, or at or before it. */
+  after(position: ArrivalPosition): Expression<SqlBool>;
+  atMost(position: ArrivalPosition): Expression<SqlBool>;
+  /** The columns to order by, first to last. */
+  orderBy: RawBuilder<unknown>[];
+  /**
+   * Rows no commit still in flight can take a place before; absent where commits are the order
+   * itself (one writer at a time, each numbering past the last).
+   */
+  settled?: Expression<SqlBool>;
+  /** A sender filter that leaves the choice of index to the arrival order (SQLite would sort a sender's every row). */
+  fromEquals(from: string): Expression<SqlBool>;
+}
+
 export interface DialectFeatures {
-  /** Case-insensitive "column contains needle", with every character of the needle literal. */
-  textContains(column: "text", needle: string): Expression<SqlBool>;
+  /**
+   * Case-insensitive "column contains needle", with every character of the needle literal. `scan`:
+   * the rows are few, so test each rather than consult an index first.
+   */
+  textContains(column: "text", needle: string, options?: { scan?: boolean }): Expression<SqlBool>;
+  arrival: ArrivalOrder;
   /** How many inserts may share one transaction (group commit); 1 commits each on its own. */
   maxWriteBatch: number;
   /**

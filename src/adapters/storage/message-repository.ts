@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { StorageUnavailableError, type MessageRepository } from "../../application/ports.js";
 import { cachedStats } from "./cached-stats.js";
 import type { DialectFeatures } from "./dialect-features.js";
+import { createMessageArrivals } from "./message-arrivals.js";
 import { createMessageInserts } from "./message-inserts.js";
 import { createMessageList } from "./message-list.js";
 import { createMessagePurge } from "./message-purge.js";
@@ -36,11 +37,14 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   const list = createMessageList(db, features);
   const purge = createMessagePurge(db, features);
   const stats = cachedStats(createStatsQuery(db), features.changeStamp);
+  const arrivals = createMessageArrivals(db, features);
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
     list: (filter, page) => guarded(() => list.list(filter, page)),
     batch: (filter, page) => guarded(() => list.batch(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
+    arrivals: (filter, range) => guarded(() => arrivals.arrivals(filter, range)),
+    arrivalEnd: () => guarded(() => arrivals.arrivalEnd()),
     purgeReceivedBefore: (receivedBefore, maxRows) => guarded(() => purge(receivedBefore.toISOString(), maxRows)),
     ping: () =>
       guarded(async () => {

@@ -1,5 +1,5 @@
 // PostgreSQL through a pg pool: bounded waits, connection loss survived, case-insensitive search.
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type SqlBool } from "kysely";
 import pg from "pg";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
@@ -42,6 +42,15 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
       // LIKE, with its own wildcards escaped, is what the trigram index on lower(text) can serve.
       textContains: (column, needle) =>
         sql<boolean>`lower(${sql.ref(column)}) like lower(${`%${needle.replace(/[\\%_]/g, "\\$&")}%`})`,
+      // Migration 0013: the inserting transaction's id, read only below the oldest one in flight.
+      arrival: {
+        seq: sql<string>`messages.arrival_xid`,
+        after: ({ seq, messageId }) => sql<SqlBool>`(messages.arrival_xid, messages.message_id) > (cast(${seq} as xid8), ${messageId})`,
+        atMost: ({ seq, messageId }) => sql<SqlBool>`(messages.arrival_xid, messages.message_id) <= (cast(${seq} as xid8), ${messageId})`,
+        orderBy: [sql`messages.arrival_xid`, sql`messages.message_id`],
+        settled: sql<SqlBool>`messages.arrival_xid < pg_snapshot_xmin(pg_current_snapshot())`,
+        fromEquals: (from) => sql<SqlBool>`messages.from_msisdn = ${from}`,
+      },
     },
   };
 }

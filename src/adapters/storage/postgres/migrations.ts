@@ -161,4 +161,15 @@ export const postgresMigrations: Record<string, Migration> = {
                 for each statement execute function lyftr_uncount_senders()`.execute(db);
     },
   },
+  // Arrival order for the live stream. A sequence number is handed out at insert, not at commit: a
+  // transaction holding 10 may commit after 11 is read, and a reader that moved past 11 would never
+  // see 10. The inserting transaction's id instead, read only below the oldest transaction still in
+  // flight (pg_snapshot_xmin), orders by commit safely: every transaction below it has ended, so no
+  // row can appear there later. message_id orders the rows one transaction committed together.
+  "0013_arrival_order": {
+    async up(db: Kysely<any>) {
+      await sql`alter table messages add column arrival_xid xid8 not null default pg_current_xact_id()`.execute(db);
+      await sql`create index messages_arrival on messages (arrival_xid, message_id)`.execute(db);
+    },
+  },
 };

@@ -78,7 +78,7 @@ export function openSqlite(path: string): OpenedSqlite {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
       changeStamp: () => `${dataVersion.get()}:${ownChanges.get()}`,
-      textContains: (column, needle) => {
+      textContains: (column, needle, options) => {
         const folded = fold(needle);
         // SQLite's lower() folds ASCII only, and every character of a folded needle folds to itself:
         // where lower() finds the needle, the full fold finds it too. Most matches end there, natively.
@@ -89,7 +89,7 @@ export function openSqlite(path: string): OpenedSqlite {
           ? sql<boolean>`instr(lower(${sql.ref(column)}), ${folded}) > 0`
           : sql<boolean>`(instr(lower(${sql.ref(column)}), ${folded}) > 0
           or instr(${sql.raw(LOWER)}(${sql.ref(column)}), ${folded}) > 0)`;
-        const trigrams = index?.trigramQuery(folded) ?? null;
+        const trigrams = options?.scan ? null : (index?.trigramQuery(folded) ?? null);
         if (trigrams === null) return exact;
         // The candidates: rows the index says hold the needle's rare trigrams, and rows it has not reached yet.
         // Both are looked up by rowid, never by reading all messages; the exact test decides.
@@ -107,6 +107,16 @@ export function openSqlite(path: string): OpenedSqlite {
             select unindexed.rowid from messages as unindexed
             where unindexed.rowid > (select up_to from search.progress)
           ) and ${exact}`;
+      },
+      // One writer at a time, and each new row numbered one past the largest (which purges keep, see
+      // purgeable): rowid order is commit order, and a committed rowid is never passed by a later commit.
+      arrival: {
+        seq: sql<number>`messages.rowid`,
+        after: ({ seq }) => sql<SqlBool>`messages.rowid > ${BigInt(seq)}`,
+        atMost: ({ seq }) => sql<SqlBool>`messages.rowid <= ${BigInt(seq)}`,
+        orderBy: [sql`messages.rowid`],
+        // Unary + keeps the sender index out: it would read every message of the sender, then sort them by rowid.
+        fromEquals: (from) => sql<SqlBool>`+messages.from_msisdn = ${from}`,
       },
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
       readAside: (queries) => search?.read(queries),

@@ -1,0 +1,83 @@
+// GET /messages/stream: the contract's query and Last-Event-ID, then Server-Sent Events at the pace the client reads, until either side closes.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { UseCases } from "../../application/use-cases.js";
+import { MessagesStreamHeaders, MessagesStreamQuery, STREAM_MEDIA } from "../../contracts/message-stream-schemas.js";
+import { encodeStreamPosition } from "../../contracts/stream-position.js";
+import { VALIDATION_FAILED, issuesOf, sendJson, validationBody, type ErrorLogger } from "./errors.js";
+import { endOnDrain } from "./server.js";
+
+type Next = (error?: unknown) => void;
+
+export interface StreamRouteOptions {
+  /** Between two heartbeats: under the minute most proxies allow an idle connection. */
+  heartbeatMs: number;
+}
+
+/** EventSource waits this long before it reconnects after a drop. */
+const RETRY_MS = 2_000;
+
+/** Resolves when the socket takes more, or when it closes (then the loop ends on its own). */
+const writable = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+
+export function streamRoute(useCases: UseCases, logger: ErrorLogger, options: StreamRouteOptions) {
+  return async (req: IncomingMessage & { query?: unknown }, res: ServerResponse, next: Next): Promise<void> => {
+    const query = MessagesStreamQuery.safeParse(req.query);
+    const headers = MessagesStreamHeaders.safeParse({ "last-event-id": req.headers["last-event-id"] });
+    if (!query.success || !headers.success) {
+      const issues = [...issuesOf(query.error ?? null, "query"), ...issuesOf(headers.error ?? null, "headers")];
+      return sendJson(res, 422, validationBody(VALIDATION_FAILED, issues));
+    }
+    // EventSource sends Last-Event-ID on reconnect, beside the URL it first opened: the header is the newer.
+    const after = headers.data["last-event-id"] ?? query.data.after;
+    let stream: Awaited<ReturnType<UseCases["streamMessages"]>>;
+    try {
+      // Opened before answering: while no byte is sent, an unavailable database can still be a 503.
+      stream = await useCases.streamMessages({ from: query.data.from, q: query.data.q, after });
+    } catch (error) {
+      return next(error);
+    }
+    res.writeHead(200, {
+      "Content-Type": `${STREAM_MEDIA}; charset=utf-8`,
+      "Cache-Control": "no-store",
+      // nginx would otherwise hold events back to fill its buffer.
+      "X-Accel-Buffering": "no",
+    });
+    // HEAD answers as GET would, without waiting for messages; nor does a stream opened as the server stops.
+    if (req.method === "HEAD" || !endOnDrain(res)) return void (stream.close(), res.end());
+    // A stream opened without a position learns its starting point at once, so a drop before the
+    // first message still resumes where it began.
+    let sentId = encodeStreamPosition(stream.position());
+    res.write(`retry: ${RETRY_MS}\n\n${after === undefined ? `id: ${sentId}\n\n` : ""}`);
+    const heartbeat = setInterval(() => {
+      // The id moves past messages that did not match, so a resume does not read them again.
+      const id = encodeStreamPosition(stream.position());
+      res.write(id === sentId ? ": heartbeat\n\n" : `: heartbeat\nid: ${id}\n\n`);
+      sentId = id;
+    }, options.heartbeatMs);
+    res.on("close", () => stream.close());
+    try {
+      for await (const { message, position } of stream) {
+        if (res.destroyed) break;
+        sentId = encodeStreamPosition(position);
+        if (!res.write(`id: ${sentId}\ndata: ${JSON.stringify(message)}\n\n`)) await writable(res);
+      }
+    } catch (error) {
+      // The database went away mid-stream: no status can say so now. Ending the stream does; the
+      // client reconnects and resumes where it was.
+      logger.error({ err: error, method: req.method, path: "/messages/stream" }, "stream cut short");
+    } finally {
+      clearInterval(heartbeat);
+      stream.close();
+      res.end();
+    }
+  };
+}
