@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/adapters/http/app.js";
 import { createHttpServer } from "../../src/adapters/http/server.js";
 import { openDatabase, type DatabaseLocation, type Storage } from "../../src/adapters/storage/database.js";
-import { createUseCases } from "../../src/application/use-cases.js";
+import { createUseCases, type StreamOptions } from "../../src/application/use-cases.js";
 import { createClient } from "../../src/contracts/client.js";
 import { publicKeys, signingKeys } from "../../src/contracts/signature.js";
 import { testDatabase } from "./databases.js";
@@ -15,7 +15,7 @@ export interface TestServer {
   /** Signs webhooks with `secret`; checks every answer against the contract; throws on undeclared statuses. */
   client: ReturnType<typeof createClient>;
   storage: Storage;
-  /** What the app logged as errors (500s, storage failures), and delivery-log batches that failed. */
+  /** What the app logged as errors (500s, storage failures), delivery-log batches and live-stream reads that failed. */
   loggedErrors: unknown[];
   /** The one-line-per-request log, as the fields it was given. */
   requestLines: object[];
@@ -40,6 +40,10 @@ export interface ServerOptions {
   nowSeconds?: () => number;
   /** DELIVERY_LOG_MAX_ROWS as it would be set; default 10,000. */
   deliveryLogMaxRows?: number;
+  /** Live streams: poll interval, batch, queue bound (default the service's). */
+  stream?: StreamOptions;
+  /** Between two heartbeats of an event stream; default the service's 15 s. */
+  streamHeartbeatMs?: number;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
@@ -54,7 +58,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const requestLines: object[] = [];
   const warnings: object[] = [];
   const app = createApp({
-    useCases: createUseCases({ messages: storage.messages, deliveries: storage.deliveries }),
+    useCases: createUseCases(
+      { messages: storage.messages, deliveries: storage.deliveries },
+      { stream: { onError: (error) => errors.push(error), ...options.stream } },
+    ),
+    streamHeartbeatMs: options.streamHeartbeatMs,
     deliveryLogDropped: () => storage.deliveries.droppedCount(),
     webhook: {
       signingKeys: signingKeys(secrets),
