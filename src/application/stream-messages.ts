@@ -131,8 +131,10 @@ export async function streamMessages(
     }
   }
 
+  // One iteration per stream: its position is the stream's.
+  const iteration = arrivals();
   return {
-    [Symbol.asyncIterator]: arrivals,
+    [Symbol.asyncIterator]: () => iteration,
     position: () => position,
     close() {
       closing.abort();
