@@ -13,7 +13,7 @@ const stored = (m: unknown) => ({ text: null, ...(m as object) }) as Stored;
 
 describe("README: Sending a message", () => {
   const blocks = shellBlocks("Sending a message");
-  const [signedCurl, standardCurl, cli] = blocks;
+  const [signedCurl, standardCurl, cli, stream] = blocks;
   const database = tempDatabase("readme");
   let service: Service;
   /** A block as printed; the README's URL becoming the test server's is the only rewrite. */
@@ -39,8 +39,8 @@ describe("README: Sending a message", () => {
     database.remove();
   });
 
-  it("has the three blocks this test knows the promises of", () => {
-    expect(blocks.length, "a block was added or removed: teach this test what it promises").toBe(3);
+  it("has the four blocks this test knows the promises of", () => {
+    expect(blocks.length, "a block was added or removed: teach this test what it promises").toBe(4);
     expect(signedCurl).toContain(README_URL);
     expect(standardCurl).toContain(README_URL);
   });
@@ -87,4 +87,22 @@ describe("README: Sending a message", () => {
     expect(all).toContainEqual(expect.objectContaining(built));
     // Four npm runs, each starting node twice: seconds apiece on a busy machine.
   }, 60_000);
+
+  it("following messages: from now on, a starting id and no messages; with after=0, every message sent above, in the order sent", async () => {
+    const commands = stream!.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter((line) => line.startsWith("curl"));
+    expect(commands).toHaveLength(2);
+    // Each runs until stopped, as a stream does: stop it after a moment and read what it printed.
+    const printed = async (command: string) => {
+      const script = command.replaceAll(README_URL, service.baseUrl);
+      return (await runBlock(script, {}, 3_000)).stdout;
+    };
+    const fromNow = await printed(commands[0]!);
+    expect(fromNow).toMatch(/^retry: 2000\n\nid: [A-Za-z0-9_-]+\n\n/);
+    expect(fromNow).not.toContain("data:");
+    const replay = await printed(commands[1]!);
+    const ids = [...replay.matchAll(/^data: (.*)$/gm)].map(([, json]) => (JSON.parse(json!) as { message_id: string }).message_id);
+    expect(ids.slice(0, 2)).toEqual(["m1", "m2"]);
+    expect(ids.slice(3)).toEqual(["example-1"]);
+    expect(ids[2]).toMatch(/^cli-/);
+  });
 });
