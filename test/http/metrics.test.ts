@@ -106,4 +106,24 @@ describe("metrics", () => {
       await bare.close().catch(() => undefined);
     }
   });
+
+  it("counts open event streams, and keeps their duration out of the latency histograms", async () => {
+    const latencies = () => sample(server, "request_latency_ms_count");
+    const controller = new AbortController();
+    const res = await fetch(`${server.baseUrl}/messages/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // the stream has begun
+    expect(await sample(server, "event_streams_open")).toBe(1);
+    controller.abort();
+    await reader.closed.catch(() => undefined);
+    const waited = Date.now();
+    while ((await sample(server, "event_streams_open")) !== 0 && Date.now() - waited < 2_000) await new Promise((r) => setTimeout(r, 20));
+    expect(await sample(server, "event_streams_open")).toBe(0);
+    // Each /metrics call above is observed; the stream was not.
+    const before = await latencies();
+    expect(await latencies()).toBe(before + 1);
+    expect(await sample(server, 'http_requests_total{path="/messages/stream",status="200"}')).toBe(1);
+    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(text).not.toContain('http_request_duration_seconds_count{path="/messages/stream"}');
+  });
 });

@@ -62,4 +62,18 @@ describe("request log", () => {
     expect(lastLine()).not.toHaveProperty("route");
     expect(JSON.stringify(server.requestLines)).not.toContain("secret-words");
   });
+
+  it("logs an event stream once its client leaves, with how long it lasted", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.baseUrl}/messages/stream?q=secret-words`, { signal: controller.signal });
+    await res.body!.getReader().read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    const id = res.headers.get("x-request-id");
+    const waited = Date.now();
+    const line = () => server.requestLines.find((l) => (l as Record<string, unknown>).request_id === id);
+    while (line() === undefined && Date.now() - waited < 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(line()).toEqual({ request_id: id, method: "GET", path: "/messages/stream", status: 200, latency_ms: expect.any(Number) });
+    expect((line() as { latency_ms: number }).latency_ms).toBeGreaterThanOrEqual(100);
+  });
 });

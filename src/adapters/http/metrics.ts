@@ -1,7 +1,7 @@
 // Prometheus metrics: requests by route pattern and status, webhook results, latency (seconds and ms), process defaults.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { WEBHOOK_RESULTS } from "../../domain/delivery.js";
-import { routeOf } from "./request-facts.js";
+import { isEventStream, routeOf } from "./request-facts.js";
 import { verdictOf } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
@@ -55,14 +55,27 @@ export function createMetrics(sources: { deliveryLogDropped?: (() => number) | u
     });
   }
 
+  const streamsOpen = new Gauge({
+    name: "event_streams_open",
+    help: "GET /messages/stream connections open now.",
+    registers: [registry],
+  });
+
   const observe: Step = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on("finish", () => {
+    const isStream = isEventStream(req);
+    if (isStream) {
+      streamsOpen.inc();
+      res.once("close", () => streamsOpen.dec());
+    }
+    res.once(isStream ? "close" : "finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = routeOf(req);
       requests.inc({ path, status: String(res.statusCode) });
-      duration.observe({ path }, ms / 1000);
-      latencyMs.observe(ms);
+      if (!isStream) {
+        duration.observe({ path }, ms / 1000);
+        latencyMs.observe(ms);
+      }
       const verdict = verdictOf(res);
       if (verdict !== undefined) webhooks.inc({ result: verdict.result });
     });

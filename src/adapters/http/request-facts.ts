@@ -36,3 +36,11 @@ export function routeOf(req: IncomingMessage): string {
   routes.set(req, route);
   return route;
 }
+
+/**
+ * A request for the event stream, whose answer lasts as long as its client wants and usually ends
+ * by the client leaving ("close" without "finish"): logged and counted when it closes, and kept out
+ * of the latency figures it would drown.
+ */
+export const isEventStream = (req: IncomingMessage): boolean =>
+  (req.method === "GET" || req.method === "HEAD") && patternOf(req) === contract.streamMessages.path;

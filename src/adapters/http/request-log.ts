@@ -1,6 +1,6 @@
 // One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
 import { randomUUID } from "node:crypto";
-import { routeOf } from "./request-facts.js";
+import { isEventStream, routeOf } from "./request-facts.js";
 import { verdictOf } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
@@ -21,7 +21,7 @@ export function requestLog(logger: RequestLogger): Step {
     const offered = req.headers["x-request-id"];
     const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
     res.setHeader("X-Request-Id", id);
-    res.on("finish", () => {
+    res.once(isEventStream(req) ? "close" : "finish", () => {
       const route = routeOf(req);
       const fields: Record<string, unknown> = {
         request_id: id,
