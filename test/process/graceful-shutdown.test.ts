@@ -122,3 +122,24 @@ describe("an idle keep-alive connection", () => {
     expect(await deadline(idle.closed, 2_000, "the idle connection to close")).toEqual({ error: null });
   });
 });
+
+describe("open event streams", () => {
+  it("do not hold shutdown open: each ends cleanly (the chunked body terminated) and the process exits 0 at once", async () => {
+    const { service } = await serviceWithMessages(3);
+    const opened = await Promise.all([0, 1, 2].map(() => fetch(`${service.baseUrl}/messages/stream?after=0`)));
+    expect(opened.map((res) => res.status)).toEqual([200, 200, 200]);
+    // Read to the end: a clean end resolves with the text, a cut connection rejects.
+    const streams = opened.map((res) => ({ text: res.text() }));
+    // Let each reach the live edge before the signal.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalledAt = Date.now();
+    service.child.kill("SIGTERM");
+    const exit = await exitOf(service.child, 10_000);
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.at - signalledAt, "open streams held the shutdown open").toBeLessThan(EXIT_BOUND_MS);
+    for (const { text } of streams) {
+      const body = await deadline(text, 2_000, "the stream's end");
+      expect(body.match(/^data: /gm)).toHaveLength(3);
+    }
+  });
+});
