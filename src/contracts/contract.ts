@@ -207,7 +207,7 @@ export const contract = c.router(
       description:
         "For a Prometheus scraper: `http_requests_total` by route pattern and status, `http_request_duration_seconds` " +
         "by route pattern and `request_latency_ms` (histograms), `webhook_requests_total` by result (every result " +
-        "present from 0), and Node's process metrics. Open like the health checks: keep it off the public internet.",
+        "present from 0), `event_streams_open`, and Node's process metrics. Open like the health checks: keep it off the public internet.",
       metadata: tag("Metrics"),
       responses: {
         200: c.otherResponse({

@@ -83,6 +83,7 @@ describe("docs", () => {
       "/health/ready",
       "/messages",
       "/messages/export",
+      "/messages/stream",
       "/metrics",
       "/stats",
       "/webhook",
