@@ -128,6 +128,10 @@ export function createArrivalFeed(messages: MessageRepository, options: ArrivalF
       starting ??= messages.arrivalEnd().finally(() => (starting = undefined));
       const end = await starting;
       current ??= end;
+      // Kept only while polled: a tail read for a stream that never joins (a HEAD, one closed while
+      // catching up) would otherwise stand for "now" until something here is stored, however long.
+      // The first poll with no stream in use forgets it.
+      poll ??= setInterval(wake, options.pollMs).unref();
       return current;
     },
     join(listener, position) {

@@ -75,8 +75,10 @@ export async function streamMessages(
 ): Promise<MessageStream> {
   const { messages, feed } = ports;
   const filter: ArrivalFilter = { from: query.from, q: query.q || undefined };
-  // Where a stream without a position starts: asked now, so a stream that fails to open says so now.
-  let position = query.after ?? (await feed.tail());
+  // Where a stream without a position starts. Asked of every stream, with a position too, so one that
+  // cannot read the store fails now (a 503), not after its 200.
+  const tail = await feed.tail();
+  let position = query.after ?? tail;
   const closing = new AbortController();
   let stopLive: (() => void) | undefined;
 

@@ -21,6 +21,8 @@ export interface TestServer {
   requestLines: object[];
   /** What the app logged as warnings (conflicting copies). */
   warnings: object[];
+  /** The server's own drain(), as SIGTERM runs it: stops accepting, ends event streams, resolves when every socket is closed. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,9 +99,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     loggedErrors: errors,
     requestLines,
     warnings,
+    drain: () => server.drain(),
     async close() {
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      // After drain() the server is closed already, and close() would wait for a "close" that came before.
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
       await storage.close();
       await fresh?.drop();
     },

@@ -78,12 +78,19 @@ export function createHttpServer(app: RequestListener, options: ServerOptions = 
   server.drain = () =>
     new Promise<void>((resolve, reject) => {
       draining = true;
-      for (const res of inFlight) {
-        res.shouldKeepAlive = false;
-        if (ENDLESS.has(res)) res.end();
-      }
+      // Node destroys "idle" connections here, and takes one whose answer has ended as idle even while
+      // that answer is still being sent: the streams end after it looks, so a slow reader gets their end.
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeIdleConnections();
+      for (const res of inFlight) {
+        res.shouldKeepAlive = false;
+        // One still opening (not yet marked endless) ends as soon as it is: it answered while draining.
+        ARRIVED_DRAINING.add(res);
+        if (!ENDLESS.has(res)) continue;
+        // Its headers said keep-alive: once its end is sent, the connection is idle, and closed like the others.
+        res.once("finish", () => server.closeIdleConnections());
+        res.end();
+      }
     });
   return server;
 }

@@ -58,6 +58,8 @@ export function streamRoute(useCases: UseCases, logger: ErrorLogger, options: St
     let sentId = encodeStreamPosition(stream.position());
     res.write(`retry: ${RETRY_MS}\n\n${after === undefined ? `id: ${sentId}\n\n` : ""}`);
     const heartbeat = setInterval(() => {
+      // Ended by drain() and still flushing to a slow reader: a write now would be an "error" event no one handles.
+      if (res.writableEnded) return;
       // The id moves past messages that did not match, so a resume does not read them again.
       const id = encodeStreamPosition(stream.position());
       res.write(id === sentId ? ": heartbeat\n\n" : `: heartbeat\nid: ${id}\n\n`);
@@ -66,7 +68,7 @@ export function streamRoute(useCases: UseCases, logger: ErrorLogger, options: St
     res.on("close", () => stream.close());
     try {
       for await (const { message, position } of stream) {
-        if (res.destroyed) break;
+        if (res.destroyed || res.writableEnded) break;
         sentId = encodeStreamPosition(position);
         if (!res.write(`id: ${sentId}\ndata: ${JSON.stringify(message)}\n\n`)) await writable(res);
       }
