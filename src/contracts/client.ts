@@ -1,4 +1,4 @@
-// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, and paging for you.
+// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, paging and streaming for you.
 import { randomUUID } from "node:crypto";
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
