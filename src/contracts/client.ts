@@ -1,9 +1,11 @@
-// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, and paging for you.
+// The typed client: ts-rest's client over the contract, signing each webhook over the exact bytes it sends, paging and streaming for you.
 import { randomUUID } from "node:crypto";
 import { initClient, tsRestFetchApi, type ApiFetcherArgs } from "@ts-rest/core";
 import { contract } from "./contract.js";
 import type { z } from "zod";
 import type { Message, MessagesQuery } from "./message-schemas.js";
+import { LyftrApiError } from "./api-error.js";
+import { streamMessages, type MessageStreamOptions } from "./message-stream-client.js";
 import { isSecretKey, secretKey, signHex, signStandardV1a, signingKey } from "./signature.js";
 
 export interface ClientOptions {
@@ -25,16 +27,8 @@ export interface ClientOptions {
 /** The filters and order of `GET /messages`, as sent; paging is the iterator's business. */
 export type MessageFilters = Pick<z.input<typeof MessagesQuery>, "from" | "to" | "since" | "until" | "q" | "order">;
 
-/** An answer other than the one a call needed, with the service's status and body. */
-export class LyftrApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`the service answered ${status}: ${JSON.stringify(body)}`);
-    this.name = "LyftrApiError";
-  }
-}
+export { LyftrApiError };
+export type { MessageStream, MessageStreamOptions } from "./message-stream-client.js";
 
 const PAGE_SIZE = 100;
 
@@ -60,8 +54,9 @@ export function createClient(options: ClientOptions) {
     }
     return tsRestFetchApi(args);
   };
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const client = initClient(contract, {
-    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    baseUrl,
     validateResponse: options.validateResponse ?? false,
     throwOnUnknownStatus: options.throwOnUnknownStatus ?? false,
     api,
@@ -81,7 +76,14 @@ export function createClient(options: ClientOptions) {
     }
   }
 
-  return Object.assign(client, { messages });
+  /**
+   * Every message that arrives (after `after`, when given), in arrival order, without end: it
+   * reconnects when the connection drops and resumes after the last event id it saw.
+   */
+  const stream = (streamOptions: MessageStreamOptions = {}) =>
+    streamMessages({ baseUrl, readToken: options.readToken, validateResponse: options.validateResponse }, streamOptions);
+
+  return Object.assign(client, { messages, stream });
 }
 
 /** Leaves out filters given as undefined, which would otherwise travel as the text "undefined". */

@@ -32,4 +32,12 @@ export {
   type StandardVerdict,
   type StandardWebhookHeaders,
 } from "./signature.js";
-export { createClient, LyftrApiError, type ClientOptions, type LyftrClient, type MessageFilters } from "./client.js";
+export {
+  createClient,
+  LyftrApiError,
+  type ClientOptions,
+  type LyftrClient,
+  type MessageFilters,
+  type MessageStream,
+  type MessageStreamOptions,
+} from "./client.js";
