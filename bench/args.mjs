@@ -2,7 +2,7 @@
 export const USAGE = `usage: npm run bench -- [options]
   --quick                   short runs without warm-up, sizes 10k and 100k (< 2 min)
   --database <url>          sqlite (default: a fresh file in a temp dir) or postgres://… (a fresh schema, dropped after)
-  --only <text>[,<text>…]   only scenarios whose name contains one of these (e.g. ingest, stats, list-q@1M, startup)
+  --only <text>[,<text>…]   only scenarios whose name contains one of these (e.g. ingest, stats, list-q@1M, startup, stream)
   --sizes <n>[,<n>…]        stored-message counts for the read scenarios, e.g. 10k,100k,1M
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)

@@ -27,7 +27,31 @@ export const loadRow = (row) => [
   row.verdict ?? "",
 ];
 
-export function printTables({ rows, startup, deepOffset, options }) {
+/** The stream phase's rows, each scenario its own columns. */
+function printStream(stream) {
+  const idle = stream.filter((r) => r.scenario === "stream-idle");
+  const fan = stream.filter((r) => r.scenario === "stream-fanout");
+  const exports = stream.filter((r) => r.scenario.startsWith("stream-export"));
+  if (idle.length) {
+    console.log("\nIdle event streams (server RSS before opening them, then after they sat idle)");
+    console.log(table(["streams", "200 + bytes", "open all s", "RSS before MB", "RSS idle MB", "+MB", "kB/stream", "VmHWM MB", "target"],
+      idle.map((r) => [r.streams, r.answered_200_with_first_bytes, r.open_all_s, r.rss_before_mb, r.rss_idle_mb, r.rss_delta_mb, r.kb_per_stream, r.hwm_after_mb, r.verdict])));
+  }
+  if (fan.length) {
+    console.log("\nFan-out: webhook sent → event on each stream (ms); `after 200` is the same from its 200");
+    console.log(table(["streams", "msgs", "rate/s", "p50", "p99", "max", "after 200 p50", "p99", "all streams p99", "webhook p99", "server CPU %", "RSS MB", "target"],
+      fan.map((r) => [r.streams, r.messages, r.rate, r.latency_ms.p50, r.latency_ms.p99, r.latency_ms.max, r.after_200_ms.p50, r.after_200_ms.p99, r.all_streams_ms.p99, r.webhooks.latency_ms.p99, r.server_cpu_pct, r.peak_rss_mb, r.verdict])));
+    for (const r of fan) console.log(`  ${r.verification.summary}`);
+  }
+  if (exports.length) {
+    console.log("\nExport, downloaded in full (server RSS sampled every 100 ms)");
+    console.log(table(["scenario", "size", "rows", "MB", "s", "rows/s", "RSS before MB", "peak MB", "+MB", "VmHWM MB", "CPU ms", "target"],
+      exports.map((r) => [r.scenario, sizeLabel(r.size), r.rows, Math.round(r.bytes / 1048576), r.duration_s, r.rows_per_s, r.rss_before_mb, r.rss_peak_mb, r.rss_peak_minus_before_mb, r.hwm_peak_mb, r.server_cpu_ms, r.verdict])));
+    for (const r of exports) console.log(`  ${r.scenario}: ${r.verification.summary}`);
+  }
+}
+
+export function printTables({ rows, startup, deepOffset, stream = [], options }) {
   if (rows.length) {
     console.log(`\nLoad: ingest at c=${options.connections}, reads at c=${options.readConnections}; ${options.warmupS}s warm-up + ${options.durationS}s measured each`);
     console.log(table(["scenario", "size", "server", "req/s", "p50 ms", "p99 ms", "alone ms", "CPU ms/req", "RSS MB", "non-2xx", "err+t/o", "vs baseline", "target"], rows.map(loadRow)));
@@ -39,6 +63,7 @@ export function printTables({ rows, startup, deepOffset, options }) {
   if (deepOffset) {
     console.log(`\nDeep offset growth ${sizeLabel(deepOffset.from)} → ${sizeLabel(deepOffset.to)}: p50 ∝ size^${deepOffset.exponent} (1 = linear): ${deepOffset.verdict}`);
   }
+  printStream(stream);
   const checked = rows.filter((r) => r.verification);
   if (checked.length) {
     console.log("\nIngest correctness (rows stored vs distinct ids answered 200, warm-up included)");

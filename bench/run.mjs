@@ -8,6 +8,7 @@ import { USAGE, parseArgs, sizeLabel } from "./args.mjs";
 import { cleanup, installCleanupHandlers, onCleanup, wasInterrupted } from "./cleanup.mjs";
 import { floodPhase } from "./flood-phase.mjs";
 import { searchPhase } from "./search-phase.mjs";
+import { streamNames, streamPhase } from "./stream-phase.mjs";
 import { emptyStartupPhase, ingestPhase, readPhase } from "./phases.mjs";
 import { postgresStore } from "./postgres-store.mjs";
 import { printTables, writeResults } from "./report.mjs";
@@ -50,6 +51,7 @@ const names = [
   "search-ingest-beside-long-q",
   "search-ingest-beside-short-q",
   "startup-empty",
+  ...streamNames(options),
   ...options.sizes.flatMap((n) => [...READS.map((r) => r.name), "startup"].map((name) => `${name}@${sizeLabel(n)}`)),
 ];
 if (!names.some(selected)) {
@@ -76,6 +78,7 @@ const ctx = {
   selected,
   rows: [],
   startup: [],
+  stream: [],
 };
 
 let exitCode = 0;
@@ -85,13 +88,14 @@ try {
   await ingestPhase(ctx);
   await floodPhase(ctx);
   await searchPhase(ctx);
+  await streamPhase(ctx);
   await emptyStartupPhase(ctx);
   await readPhase(ctx);
 
   for (const row of ctx.rows) row.verdict = judgeRow(row);
   for (const s of ctx.startup) s.verdict = judgeStartup(s.median_ms);
   const deepOffset = judgeDeepOffset(ctx.rows);
-  printTables({ rows: ctx.rows, startup: ctx.startup, deepOffset, options });
+  printTables({ rows: ctx.rows, startup: ctx.startup, deepOffset, stream: ctx.stream, options });
   const wallS = Math.round((Date.now() - startedAt.getTime()) / 1000);
   const file = writeResults({
     run: {
@@ -111,11 +115,12 @@ try {
     load: ctx.rows,
     startup: ctx.startup,
     deep_offset: deepOffset,
+    stream: ctx.stream,
   });
-  const failed = ctx.rows.some((r) => r.verification && !r.verification.ok);
+  const failed = [...ctx.rows, ...ctx.stream].some((r) => r.verification && !r.verification.ok);
   console.log(`\n${file} written; wall time ${wallS} s (bench timings include the machine's other load: compare ratios, not absolutes)`);
   if (failed) {
-    console.error("INGEST CORRECTNESS FAILED: see above");
+    console.error("CORRECTNESS FAILED (ingest, stream or export): see above");
     exitCode = 1;
   }
 } catch (error) {

@@ -101,6 +101,8 @@ export async function startServer(kind, { env, readyTimeoutMs = 60_000 }) {
     get alive() {
       return exit === null;
     },
+    /** VmRSS and VmHWM now, in kB (zeros once the process is gone). */
+    memory: () => memoryKb(child.pid),
     /**
      * Peak RSS over a stretch of time (/proc's high-water mark reset at the start when allowed, else 100 ms
      * samples), and CPU time spent: per request it is steadier than req/s when neighbours take the cores.

@@ -6,6 +6,10 @@ export const TARGETS = {
   startupMs: 1000,
   /** Webhook p99 beside looping adversarial searches, as a multiple of webhook p99 alone (search-phase.mjs). */
   searchP99VsAlone: 2,
+  /** RSS that 500 idle `GET /messages/stream` clients may add (stream-phase.mjs). */
+  streamIdleMb: 50,
+  /** A webhook's arrival on every one of 500 streams, p99 from its send. */
+  streamFanoutP99Ms: 1000,
   /** p99 ceilings at 1M stored messages. */
   readP99MsAt1M: { stats: 5, "list-first-page": 10, "list-from": 10, "list-q": 50 },
 };
@@ -43,4 +47,19 @@ export function judgeDeepOffset(rows) {
   const exponent = Math.log(large.latency_ms.p50 / small.latency_ms.p50) / Math.log(large.size / small.size);
   const rounded = Math.round(exponent * 100) / 100;
   return { from: small.size, to: large.size, exponent: rounded, verdict: judge(exponent > 0.5 ? [`p50 ∝ size^${rounded}`] : []) };
+}
+
+/** The stream phase's rows: idle RSS, fan-out p99, and for every row its own correctness check. */
+export function judgeStream(row) {
+  const misses = [];
+  if (row.verification && !row.verification.ok) misses.push("wrong or missing messages");
+  if (row.scenario === "stream-idle") {
+    if (row.answered_200_with_first_bytes !== row.streams) misses.push("streams refused");
+    if (row.still_open_after_idle !== row.streams) misses.push("streams closed while idle");
+    if (row.rss_delta_mb > TARGETS.streamIdleMb) misses.push(`+${row.rss_delta_mb} > ${TARGETS.streamIdleMb} MB`);
+  }
+  if (row.scenario === "stream-fanout" && row.latency_ms.p99 > TARGETS.streamFanoutP99Ms) misses.push(`p99 > ${TARGETS.streamFanoutP99Ms} ms`);
+  // The export has no figure of its own in the issue: the service's peak RSS target applies.
+  if (row.rss_peak_mb > TARGETS.rssMb) misses.push(`peak RSS ${row.rss_peak_mb} > ${TARGETS.rssMb} MB`);
+  return judge(misses);
 }
