@@ -10,7 +10,11 @@ export interface StreamQuery extends ArrivalFilter {
   after?: ArrivalPosition;
 }
 
-export interface MessageStream extends AsyncIterable<Arrival<Message>> {
+/**
+ * Runs of messages, oldest first: a read of the store, or what the feed handed over since the reader
+ * last asked. The reader sends a run at once, so the position has moved past it when it is handed out.
+ */
+export interface MessageStream extends AsyncIterable<Arrival<Message>[]> {
   /** Everything that matches up to here has been handed out: where a resumed stream should start. */
   position(): ArrivalPosition;
   /** Ends the iteration; a wait in progress returns at once. */
@@ -54,7 +58,8 @@ function liveQueue(filter: ArrivalFilter, maxQueued: number) {
   };
   return {
     listener,
-    next: () => queue.shift(),
+    /** Everything held, in order, leaving the queue empty. */
+    takeAll: () => queue.splice(0),
     /** How far the feed had read when the queue last took its messages; cleared as it is read. */
     takeThrough() {
       const upTo = queue.length === 0 ? through : undefined;
@@ -75,22 +80,23 @@ export async function streamMessages(
 ): Promise<MessageStream> {
   const { messages, feed } = ports;
   const filter: ArrivalFilter = { from: query.from, q: query.q || undefined };
-  // Where a stream without a position starts. Asked of every stream, with a position too, so one that
-  // cannot read the store fails now (a 503), not after its 200.
-  const tail = await feed.tail();
-  let position = query.after ?? tail;
+  // Where a stream without a position starts: the store's newest message now, not the feed's idea of
+  // it (up to a poll behind for another process's messages). Asked of every stream, with a position
+  // too, so one that cannot read the store fails now (a 503), not after its 200.
+  const end = await messages.arrivalEnd();
+  let position = query.after ?? end;
   const closing = new AbortController();
   let stopLive: (() => void) | undefined;
 
   /** Everything after `position` up to the feed's tail, read from the store batch by batch. */
-  async function* catchUp(tail: ArrivalPosition): AsyncGenerator<Arrival<Message>> {
+  async function* catchUp(tail: ArrivalPosition): AsyncGenerator<Arrival<Message>[]> {
     while (!closing.signal.aborted && !matchesNothing(filter)) {
       const read = await messages.arrivals(filter, { after: position, upTo: tail, limit: limits.batch });
-      for (const arrival of read) {
+      if (read.length > 0) {
         // Moved before it is handed out: the reader sends it at once, and a position that lagged
-        // behind it would have a resumed stream send it twice.
-        position = arrival.position;
-        yield arrival;
+        // behind it would have a resumed stream send its last message twice.
+        position = read.at(-1)!.position;
+        yield read;
       }
       if (read.length < limits.batch) break;
     }
@@ -99,16 +105,16 @@ export async function streamMessages(
   }
 
   /** What the feed hands over, until it lets go or the stream closes. */
-  async function* follow(): AsyncGenerator<Arrival<Message>> {
+  async function* follow(): AsyncGenerator<Arrival<Message>[]> {
     const live = liveQueue(filter, limits.maxQueued);
     if (!feed.join(live.listener, position)) return;
     stopLive = live.wake;
     try {
       while (!closing.signal.aborted) {
-        const arrival = live.next();
-        if (arrival !== undefined) {
-          position = arrival.position;
-          yield arrival;
+        const held = live.takeAll();
+        if (held.length > 0) {
+          position = held.at(-1)!.position;
+          yield held;
           continue;
         }
         position = live.takeThrough() ?? position;
@@ -121,7 +127,7 @@ export async function streamMessages(
     }
   }
 
-  async function* arrivals(): AsyncGenerator<Arrival<Message>> {
+  async function* arrivals(): AsyncGenerator<Arrival<Message>[]> {
     while (!closing.signal.aborted) {
       const tail = await feed.tail();
       const behind = compareArrivals(position, tail);

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createUseCases, type StreamOptions } from "../../src/application/use-cases.js";
 import type { MessageStream } from "../../src/application/stream-messages.js";
-import { ARRIVAL_START } from "../../src/domain/arrival.js";
+import { ARRIVAL_START, type Arrival } from "../../src/domain/arrival.js";
 import type { Message } from "../../src/domain/message.js";
 import { memoryDeliveryLog } from "../support/memory-delivery-log.js";
 import { memoryRepository } from "../support/memory-repository.js";
@@ -18,27 +18,30 @@ function setUp(initial: Message[] = [], stream: StreamOptions = {}) {
   return { messages, useCases, ingest };
 }
 
-/** Reads a stream with one pending next() at a time, kept across calls, so a quiet check takes nothing away. */
+/** Reads a stream's runs with one pending next() at a time, kept across calls, so a quiet check takes nothing away. */
 function reader(stream: MessageStream) {
   const iterator = stream[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<{ message: Message }>> | undefined;
+  let pending: Promise<IteratorResult<Arrival<Message>[]>> | undefined;
+  const buffered: string[] = [];
   const next = () => (pending ??= iterator.next());
   return {
     /** The next `count` message ids, failing after `ms` rather than hanging. */
     async take(count: number, ms = 2_000): Promise<string[]> {
-      const ids: string[] = [];
-      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${ids.length} of ${count}: ${ids}`)), ms));
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${buffered.length} of ${count}: ${buffered}`)), ms));
       deadline.catch(() => undefined);
-      while (ids.length < count) {
+      while (buffered.length < count) {
         const result = await Promise.race([next(), deadline]);
         pending = undefined;
         if (result.done) break;
-        ids.push(result.value.message.message_id);
+        buffered.push(...result.value.map((a) => a.message.message_id));
       }
-      return ids;
+      return buffered.splice(0, count);
     },
-    /** Whether nothing arrives within `ms`. */
-    quiet: (ms = 100) => Promise.race([next().then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]),
+    /** Whether nothing more arrives within `ms`. */
+    quiet: (ms = 100) =>
+      buffered.length > 0
+        ? Promise.resolve(false)
+        : Promise.race([next().then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]),
   };
 }
 
@@ -68,7 +71,8 @@ describe("streamMessages", () => {
   });
 
   it("resumes after any event's position with exactly the later messages", async () => {
-    const { useCases } = setUp(["a", "b", "c", "d"].map((id) => m(id)));
+    // Runs of two: the position after the first run stands between "b" and "c".
+    const { useCases } = setUp(["a", "b", "c", "d"].map((id) => m(id)), { batch: 2 });
     const stream = await useCases.streamMessages({ after: ARRIVAL_START });
     await reader(stream).take(2);
     const mid = stream.position();
