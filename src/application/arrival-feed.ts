@@ -9,6 +9,11 @@ export interface ArrivalFeedOptions {
   pollMs: number;
   /** Messages per read of the store. */
   batch: number;
+  /**
+   * How long a wake waits for more to wake it before the feed reads: every read costs each stream a
+   * write, and a busy service would otherwise pay that per commit. 0 reads at once.
+   */
+  gatherMs: number;
   /** A read of the store failed; the feed tries again at the next wake or poll, and no stream moves meanwhile. */
   onError?: (error: unknown) => void;
 }
@@ -112,13 +117,19 @@ export function createArrivalFeed(messages: MessageRepository, options: ArrivalF
     }
   };
 
+  let gathering: NodeJS.Timeout | undefined;
   function wake(): void {
     if (current === undefined) return;
     if (reading) {
       readAgain = true;
       return;
     }
-    void readOn();
+    if (options.gatherMs === 0) return void readOn();
+    gathering ??= setTimeout(() => {
+      gathering = undefined;
+      if (reading) readAgain = true;
+      else void readOn();
+    }, options.gatherMs);
   }
 
   return {

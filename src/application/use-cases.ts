@@ -21,10 +21,11 @@ export interface Ports {
 export interface StreamOptions extends Partial<StreamLimits>, Partial<ArrivalFeedOptions> {}
 
 /**
- * Streams poll for other processes' messages four times a second (this one's wake them at once), and
- * hold at most a few hundred messages for a slow reader before reading the store instead.
+ * Streams poll for other processes' messages four times a second (this one's wake them within 10 ms,
+ * gathering the commits of those 10 ms into one read and one write per stream), and hold at most a
+ * few hundred messages for a slow reader before reading the store instead.
  */
-const STREAM_DEFAULTS = { pollMs: 250, batch: 500, maxQueued: 500 };
+const STREAM_DEFAULTS = { pollMs: 250, batch: 500, maxQueued: 500, gatherMs: 10 };
 
 export function createUseCases(ports: Ports, options: { stream?: StreamOptions } = {}) {
   const stream = { ...STREAM_DEFAULTS, ...options.stream };
