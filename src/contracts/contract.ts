@@ -1,38 +1,13 @@
-// The ts-rest router: every route, every status it may answer, and the words the docs show.
-import { extendApi } from "@anatine/zod-openapi";
-import { initContract } from "@ts-rest/core";
-import type { z, ZodTypeAny } from "zod";
+// The ts-rest router: every route, every status it may answer, and the words the docs show (the message reads in message-routes.ts).
+import { answer, c, error, invalid, tag, unauthorized, unavailable } from "./contract-parts.js";
 import { DELIVERY_SAMPLE, DeliveriesQuery, DeliveryPage } from "./delivery-schemas.js";
-import { ErrorBody, SignatureErrorBody, ValidationErrorBody } from "./error-schemas.js";
-import { SAMPLE } from "./schema-parts.js";
-import { EXPORT_MEDIA, ExportCsv, ExportNdjson, MessagesExportQuery } from "./message-export-schemas.js";
-import { MessagePage, MessagesQuery } from "./message-schemas.js";
-import { MessageEvents, MessagesStreamHeaders, MessagesStreamQuery, STREAM_MEDIA } from "./message-stream-schemas.js";
+import { SignatureErrorBody } from "./error-schemas.js";
+import { messageRoutes } from "./message-routes.js";
 import { Live, MetricsText, NotReady, Ready } from "./operations-schemas.js";
 import { Stats } from "./stats-schemas.js";
 import { Ok, WebhookBody, WebhookHeaders } from "./webhook-schemas.js";
 
-const c = initContract();
-
-/** The group a route is listed under in the docs; openapi.ts describes and orders them. */
-export type ApiTag = "Webhook" | "Messages" | "Stream" | "Deliveries" | "Stats" | "Health" | "Metrics";
-const tag = (name: ApiTag) => ({ tag: name });
-
-/** A response: `.describe()` is what ts-rest shows for the status; the example goes on the copy it makes. */
-const answer = <T extends ZodTypeAny>(schema: T, description: string, example: z.input<T>) =>
-  extendApi(schema.describe(description), { example });
-
-const error = (description: string, detail: string) => answer(ErrorBody, description, { detail });
-const unavailable = error("The database is unavailable; nothing was read or written. Retry later.", "database unavailable");
-const unauthorized = error(
-  "A read token is configured and the request lacks `Authorization: Bearer <token>` or has a wrong one.",
-  "missing or invalid bearer token",
-);
-const invalid = (path: string, message: string) =>
-  answer(ValidationErrorBody, "A parameter or field is malformed or out of range; `errors` says which.", {
-    detail: "validation failed",
-    errors: [{ path, message }],
-  });
+export type { ApiTag } from "./contract-parts.js";
 
 export const contract = c.router(
   {
@@ -74,71 +49,7 @@ export const contract = c.router(
         ),
       },
     },
-    listMessages: {
-      method: "GET",
-      path: "/messages",
-      summary: "List stored messages",
-      description:
-        "Ordered by the instant of `ts` ascending, then `message_id` ascending: stable across pages. " +
-        "`total` counts every message matching the filters, ignoring `limit` and `offset`. With no parameters, " +
-        "the first 50 of all messages.",
-      metadata: tag("Messages"),
-      query: MessagesQuery,
-      responses: {
-        200: answer(MessagePage, "One page of messages.", {
-          data: [{ message_id: "m1", from: "+919876543210", to: "+14155550100", ts: "2025-01-15T10:00:00Z", text: "Hello" }],
-          total: 1,
-          limit: 50,
-          offset: 0,
-        }),
-        401: unauthorized,
-        422: invalid("limit", "limit must be an integer from 1 to 100"),
-        503: unavailable,
-      },
-    },
-    exportMessages: {
-      method: "GET",
-      path: "/messages/export",
-      summary: "Export matching messages",
-      description:
-        "Every message matching the filters, in the list's `order`, as one download " +
-        "(`Content-Disposition: attachment`): NDJSON or CSV. Streamed as it is read, so any size costs the " +
-        "service the same memory; no paging and no `total`. Read in batches, each continuing where the last " +
-        "ended: a message stored during the export may or may not appear, and none appears twice.",
-      metadata: { ...tag("Messages"), otherContent: { [EXPORT_MEDIA.csv.contentType]: ExportCsv } },
-      query: MessagesExportQuery,
-      responses: {
-        200: c.otherResponse({
-          contentType: EXPORT_MEDIA.ndjson.contentType,
-          body: answer(ExportNdjson, "The matching messages, as `format` asks.", `${JSON.stringify(SAMPLE)}\n`),
-        }),
-        401: unauthorized,
-        422: invalid("format", "format must be ndjson or csv"),
-        503: unavailable,
-      },
-    },
-    streamMessages: {
-      method: "GET",
-      path: "/messages/stream",
-      summary: "Follow messages as they arrive",
-      description:
-        "Server-Sent Events: every stored message that matches, in arrival order, first those already stored " +
-        "after the resume point, then each as it is stored, by this instance or any other on the same database. " +
-        "Reconnect with `Last-Event-ID` (EventSource does) or `after` to resume: no message is missed or sent " +
-        "twice. Swagger UI waits for the whole answer, which never ends: use `curl -N` or EventSource.",
-      metadata: tag("Stream"),
-      query: MessagesStreamQuery,
-      headers: MessagesStreamHeaders,
-      responses: {
-        200: c.otherResponse({
-          contentType: STREAM_MEDIA,
-          body: answer(MessageEvents, "The event stream; it stays open until the client or the service closes it.", ""),
-        }),
-        401: unauthorized,
-        422: invalid("after", "after is not an event id this service issued (or 0)"),
-        503: unavailable,
-      },
-    },
+    ...messageRoutes,
     getStats: {
       method: "GET",
       path: "/stats",
