@@ -71,7 +71,8 @@ export function streamMessages(connection: StreamConnection, options: MessageStr
         } catch {
           if (controller.signal.aborted) return;
         }
-        if (response === undefined || response.status >= 500) {
+        // Busy or slow (429, 408) or failing (5xx): worth another try later, unlike a refusal.
+        if (response === undefined || response.status >= 500 || response.status === 408 || response.status === 429) {
           await response?.body?.cancel().catch(() => undefined);
           failures += 1;
         } else if (response.status !== 200 || !/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")) {
@@ -102,7 +103,9 @@ export function streamMessages(connection: StreamConnection, options: MessageStr
           }
         }
         // Doubling only from the second failure in a row: one drop waits what the server asked.
-        await sleep(Math.min(retryMs * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS), controller.signal);
+        // Spread by a fifth either way: clients dropped together by a restart do not all return at once.
+        const delay = Math.min(retryMs * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS);
+        await sleep(delay * (0.8 + Math.random() * 0.4), controller.signal);
       }
     } finally {
       signal?.removeEventListener("abort", abort);

@@ -7,14 +7,14 @@ import { LyftrApiError, createClient, type MessageStream } from "../../src/contr
 import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
-const RAW_503 =
-  'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 15\r\nconnection: close\r\n\r\n{"detail":"no"}';
+const raw = (status: string) =>
+  `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: 15\r\nconnection: close\r\n\r\n{"detail":"no"}`;
 
-/** A TCP proxy in front of the service: it can cut every open connection, refuse new ones, or answer them 503. */
+/** A TCP proxy in front of the service: it can cut every open connection, refuse new ones, or answer them 503 or 429. */
 async function proxyTo(baseUrl: string) {
   const target = new URL(baseUrl);
   const open = new Set<Socket>();
-  const state = { mode: "pass" as "pass" | "refuse" | "503", connections: 0 };
+  const state = { mode: "pass" as "pass" | "refuse" | "503" | "429", connections: 0 };
   // Counted once a request arrives: fetch may open a spare connection it never sends on.
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -23,7 +23,8 @@ async function proxyTo(baseUrl: string) {
     client.once("data", (head: Buffer) => {
       state.connections += 1;
       if (state.mode === "refuse") return void client.destroy();
-      if (state.mode === "503") return void client.end(RAW_503);
+      if (state.mode === "503") return void client.end(raw("503 Service Unavailable"));
+      if (state.mode === "429") return void client.end(raw("429 Too Many Requests"));
       pass(client, head);
     });
   });
@@ -231,6 +232,23 @@ describe("api.stream()", () => {
       await vi.waitFor(() => expect(proxy.state.connections).toBeGreaterThanOrEqual(3), { timeout: 8_000, interval: 50 });
       proxy.state.mode = "pass";
       expect((await next).message_id).toBe(meanwhile);
+    } finally {
+      await stream.return();
+      await proxy.close();
+    }
+  }, 30_000);
+
+  it("takes a 429 as a reason to wait and try again, not as a refusal", async () => {
+    const t = tag();
+    const proxy = await proxyTo(server.baseUrl);
+    proxy.state.mode = "429";
+    const stream = createClient({ baseUrl: proxy.baseUrl }).stream({ q: t, after: "0" });
+    try {
+      const next = nextOf(stream, 15_000);
+      const stored = await store(`${t} after the 429s`);
+      await vi.waitFor(() => expect(proxy.state.connections).toBeGreaterThanOrEqual(2), { timeout: 8_000, interval: 50 });
+      proxy.state.mode = "pass";
+      expect((await next).message_id).toBe(stored);
     } finally {
       await stream.return();
       await proxy.close();

@@ -1,6 +1,6 @@
 // GET /messages/stream?from=&q=: the list's filters, in replay and live; a heartbeat's id moves past what did not match.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { idsOf, openMessageStream, type EventStream } from "../support/event-stream.js";
+import { idsOf, openMessageStream, settledIds } from "../support/event-stream.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
@@ -11,12 +11,6 @@ describe("GET /messages/stream filters", () => {
   let server: TestServer;
   const ingest = async (message_id: string, from: string, text: string) =>
     expect((await server.client.ingestMessage({ body: aMessage({ message_id, from, text }) })).status).toBe(200);
-  /** Two heartbeats after the last block: a message that should not have come would be here by now. */
-  const settled = async (stream: EventStream) => {
-    const seen = stream.blocks.length;
-    await stream.until((s) => s.blocks.slice(seen).filter((b) => b.comments.includes("heartbeat")).length >= 2);
-    return idsOf(stream.messages());
-  };
 
   beforeAll(async () => {
     server = await startServer({ streamHeartbeatMs: 150 });
@@ -38,7 +32,7 @@ describe("GET /messages/stream filters", () => {
       await ingest("l1", BOB, "not hers");
       await ingest("l2", ALICE, "hers");
       await stream.untilMessages(4);
-      expect(await settled(stream)).toEqual(["s1", "s3", "s5", "l2"]);
+      expect(await settledIds(stream)).toEqual(["s1", "s3", "s5", "l2"]);
     } finally {
       stream.close();
     }
@@ -54,8 +48,8 @@ describe("GET /messages/stream filters", () => {
       await ingest("l4", BOB, "new ÄBC here");
       await ingest("l5", ALICE, "ääbcc");
       await q.untilMessages(5);
-      expect(await settled(q)).toEqual(["s1", "s2", "s5", "l4", "l5"]);
-      expect(await settled(both)).toEqual(["s2", "l4"]);
+      expect(await settledIds(q)).toEqual(["s1", "s2", "s5", "l4", "l5"]);
+      expect(await settledIds(both)).toEqual(["s2", "l4"]);
     } finally {
       q.close();
       both.close();
@@ -67,7 +61,7 @@ describe("GET /messages/stream filters", () => {
     const none = await openMessageStream(server, { after: "0", q: "no such text" });
     try {
       await all.untilMessages(5);
-      const stored = await settled(all);
+      const stored = await settledIds(all);
       const lastId = all.messages().at(-1)!.id;
       expect(stored).toContain("s5");
       const moved = await none.until((s) => s.blocks.find((b) => b.comments.includes("heartbeat") && b.id !== undefined));
@@ -90,7 +84,7 @@ describe("GET /messages/stream filters", () => {
       for (const id of ["skip-1", "skip-2", "skip-3"]) await ingest(id, BOB, "not for alice");
       await stream.until((s) => s.blocks.some((b) => b.comments.includes("heartbeat") && b.id !== undefined));
       // The last id a heartbeat sent once it had seen all three (an earlier one may have seen fewer).
-      expect(await settled(stream)).toEqual([]);
+      expect(await settledIds(stream)).toEqual([]);
       const moved = stream.blocks.findLast((b) => b.comments.includes("heartbeat") && b.id !== undefined)!;
       expect(moved.id).not.toBe(start);
 
@@ -101,8 +95,8 @@ describe("GET /messages/stream filters", () => {
       const filtered = await openMessageStream(server, { from: ALICE }, { "Last-Event-ID": moved.id! });
       try {
         await resumed.untilMessages(2);
-        expect(await settled(resumed)).toEqual(["after-1", "after-2"]);
-        expect(await settled(filtered)).toEqual(["after-2"]);
+        expect(await settledIds(resumed)).toEqual(["after-1", "after-2"]);
+        expect(await settledIds(filtered)).toEqual(["after-2"]);
       } finally {
         resumed.close();
         filtered.close();

@@ -1,7 +1,7 @@
 // GET /messages/stream without a position starts at "now" and says where; a reconnect with an event id
 // (Last-Event-ID, or ?after=) gets exactly what was stored after it, none twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { idsOf, openMessageStream, type EventStream } from "../support/event-stream.js";
+import { idsOf, openMessageStream, settledIds } from "../support/event-stream.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
@@ -9,12 +9,6 @@ describe("GET /messages/stream resumed", () => {
   let server: TestServer;
   const ingest = async (message_id: string) =>
     expect((await server.client.ingestMessage({ body: aMessage({ message_id }) })).status).toBe(200);
-  /** Two heartbeats after the last block: a message sent twice, or one too many, would be here by now. */
-  const settled = async (stream: EventStream) => {
-    const seen = stream.blocks.length;
-    await stream.until((s) => s.blocks.slice(seen).filter((b) => b.comments.includes("heartbeat")).length >= 2);
-    return idsOf(stream.messages());
-  };
 
   beforeAll(async () => {
     server = await startServer({ streamHeartbeatMs: 150 });
@@ -45,14 +39,14 @@ describe("GET /messages/stream resumed", () => {
       expect(idsOf(await resumed.untilMessages(2))).toEqual(["gap-1", "gap-2"]);
       // A position was given: no id-only block.
       expect(resumed.blocks.filter((b) => b.data === undefined && b.id !== undefined)).toEqual([]);
-      expect(await settled(resumed)).toEqual(["gap-1", "gap-2"]);
+      expect(await settledIds(resumed)).toEqual(["gap-1", "gap-2"]);
     } finally {
       resumed.close();
     }
 
     const fromStart = await openMessageStream(server, { after: startId });
     try {
-      expect(await settled(fromStart)).toEqual(["live-1", "gap-1", "gap-2"]);
+      expect(await settledIds(fromStart)).toEqual(["live-1", "gap-1", "gap-2"]);
     } finally {
       fromStart.close();
     }
@@ -66,14 +60,14 @@ describe("GET /messages/stream resumed", () => {
 
     const both = await openMessageStream(server, { after: "0" }, { "Last-Event-ID": replay[2]!.id });
     try {
-      expect(await settled(both)).toEqual(["gap-1", "gap-2"]);
+      expect(await settledIds(both)).toEqual(["gap-1", "gap-2"]);
     } finally {
       both.close();
     }
     // And the other way round: the header's 0 replays everything, whatever ?after= says.
     const header0 = await openMessageStream(server, { after: replay[3]!.id }, { "Last-Event-ID": "0" });
     try {
-      expect(await settled(header0)).toEqual(idsOf(replay));
+      expect(await settledIds(header0)).toEqual(idsOf(replay));
     } finally {
       header0.close();
     }
@@ -91,14 +85,14 @@ describe("GET /messages/stream resumed", () => {
       expect(middle.messages().map((e) => e.id)).toEqual(replay.slice(2).map((e) => e.id));
       await ingest("live-2");
       await middle.untilMessages(4);
-      expect(await settled(middle)).toEqual(["live-1", "gap-1", "gap-2", "live-2"]);
+      expect(await settledIds(middle)).toEqual(["live-1", "gap-1", "gap-2", "live-2"]);
     } finally {
       middle.close();
     }
 
     const last = await openMessageStream(server, { after: replay[4]!.id });
     try {
-      expect(await settled(last)).toEqual(["live-2"]);
+      expect(await settledIds(last)).toEqual(["live-2"]);
     } finally {
       last.close();
     }

@@ -89,6 +89,16 @@ async function runScenario(services: Service[], run: string, seed: number) {
   return { acknowledged, results: await Promise.all(tracked) };
 }
 
+/** Runs the scenario: every message acknowledged, and every reader, dropped often, saw each exactly once. */
+async function expectEveryReaderExact(services: Service[], run: string, seed: number) {
+  const { acknowledged, results } = await runScenario(services, run, seed);
+  expect(acknowledged.size).toBe(MESSAGES);
+  for (const { seen, reconnects } of results) {
+    expectExactlyOnce(acknowledged, seen, run);
+    expect(reconnects).toBeGreaterThan(5);
+  }
+}
+
 function expectExactlyOnce(acknowledged: Set<string>, seen: string[], run: string) {
   const ours = seen.filter((id) => id.startsWith(`${run}-`));
   const counts = new Map<string, number>();
@@ -109,13 +119,7 @@ describe("stream resumed at random points while several writers ingest", () => {
       const env = { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: "5" };
       const services = await Promise.all([startService(env), startService(env)]);
       try {
-        const run = `pg${process.pid}`;
-        const { acknowledged, results } = await runScenario(services, run, 20261202);
-        expect(acknowledged.size).toBe(MESSAGES);
-        for (const { seen, reconnects } of results) {
-          expectExactlyOnce(acknowledged, seen, run);
-          expect(reconnects).toBeGreaterThan(5);
-        }
+        await expectEveryReaderExact(services, `pg${process.pid}`, 20261202);
       } finally {
         await Promise.all(services.map((s) => s.stop()));
         await schema.drop();
@@ -133,13 +137,7 @@ describe("stream resumed at random points while several writers ingest", () => {
       const first = await startService(env);
       const services = [first, await startService(env)];
       try {
-        const run = `sq${process.pid}`;
-        const { acknowledged, results } = await runScenario(services, run, 7);
-        expect(acknowledged.size).toBe(MESSAGES);
-        for (const { seen, reconnects } of results) {
-          expectExactlyOnce(acknowledged, seen, run);
-          expect(reconnects).toBeGreaterThan(5);
-        }
+        await expectEveryReaderExact(services, `sq${process.pid}`, 7);
       } finally {
         await Promise.all(services.map((s) => s.stop()));
         rmSync(dir, { recursive: true, force: true });

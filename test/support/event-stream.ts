@@ -146,3 +146,13 @@ export function openMessageStream(
 
 /** The ids of a stream's message events, in order. */
 export const idsOf = (events: { message: Message }[]) => events.map((e) => e.message.message_id);
+
+/**
+ * The ids of every message the stream has received, once two heartbeats have come after what it had:
+ * a message sent twice, or one that should not have come, would be there by then.
+ */
+export async function settledIds(stream: EventStream): Promise<string[]> {
+  const seen = stream.blocks.length;
+  await stream.until((s) => s.blocks.slice(seen).filter((b) => b.comments.includes("heartbeat")).length >= 2);
+  return idsOf(stream.messages());
+}
