@@ -67,6 +67,7 @@ describe.skipIf(!present)("Swagger UI at /docs in Chromium", () => {
     expect(sections).toEqual([
       { tag: "Webhook", paths: ["/webhook"] },
       { tag: "Messages", paths: ["/messages", "/messages/export"] },
+      { tag: "Stream", paths: ["/messages/stream"] },
       { tag: "Deliveries", paths: ["/deliveries"] },
       { tag: "Stats", paths: ["/stats"] },
       { tag: "Health", paths: ["/health/live", "/health/ready"] },
