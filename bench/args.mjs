@@ -7,7 +7,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
   --connections <n>         ingest concurrency (64)
-  --read-connections <n>    read concurrency (8)`;
+  --read-connections <n>    read concurrency (8)
+  --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -24,7 +25,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8 };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8, loadgen: "wrk" };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -39,12 +40,14 @@ export function parseArgs(argv) {
     else if (flag === "--warmup") options.warmupS = positive(flag, value());
     else if (flag === "--connections") options.connections = positive(flag, value());
     else if (flag === "--read-connections") options.readConnections = positive(flag, value());
+    else if (flag === "--loadgen") options.loadgen = value();
     else if (flag === "--help" || flag === "-h") options.help = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (options.database !== "sqlite" && !/^postgres(ql)?:\/\//.test(options.database)) {
     throw new Error(`--database takes sqlite or postgres://…, not ${options.database}`);
   }
+  if (!["wrk", "autocannon"].includes(options.loadgen)) throw new Error(`--loadgen takes wrk or autocannon, not ${options.loadgen}`);
   options.sizes ??= options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   options.durationS ??= options.quick ? 3 : 15;
   options.warmupS ??= options.quick ? 0 : 5;

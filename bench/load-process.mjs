@@ -1,11 +1,15 @@
-// Runs bench/load.mjs in a child process (so load and server never share an event loop) and waits for it, bounded.
+// Runs the load generator in a child process (so load and server never share an event loop) and waits for it, bounded:
+// wrk when the run found it (config.wrk, its path) and the load is closed-loop; autocannon (bench/load.mjs) otherwise.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { trackChild } from "./cleanup.mjs";
+import { runWrk } from "./wrk-load.mjs";
 
 const LOAD = fileURLToPath(new URL("./load.mjs", import.meta.url));
 
-export function runLoad(config) {
+export function runLoad({ wrk, ...config }) {
+  // wrk has no fixed request rate (wrk2 does): floods and steady rates stay with autocannon.
+  if (wrk && !config.flood && !config.ingest?.rate) return runWrk(wrk, config);
   const limitMs = (config.warmupS + config.durationS + config.timeoutS) * 1000 + 60_000;
   const child = trackChild(spawn(process.execPath, [LOAD, JSON.stringify(config)], { stdio: ["pipe", "pipe", "pipe"] }));
   let stdout = "";
@@ -21,7 +25,9 @@ export function runLoad(config) {
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`load generator failed (${code ?? signal}): ${stderr.trim()}`));
       try {
-        resolve(JSON.parse(stdout));
+        const result = JSON.parse(stdout);
+        for (const run of [result.warmup, result.measured]) if (run) run.generator = "autocannon";
+        resolve(result);
       } catch {
         reject(new Error(`load generator printed no result: ${stderr.trim()}`));
       }

@@ -1,4 +1,4 @@
-// The three phases of a run (ingest vs baseline, start-up, reads per size), each on databases of its own.
+// The three phases of a run (ingest vs baseline, start-up, reads per size and their baselines), each on databases of its own.
 import { join } from "node:path";
 import { sizeLabel } from "./args.mjs";
 import { MARKERS, markerCount } from "./dataset.mjs";
@@ -13,11 +13,25 @@ const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] $
 
 async function measure(ctx, server, kind, load) {
   const sampling = server.sample();
-  const result = await runLoad({ port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, ...load });
+  const result = await runLoad({ port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, wrk: ctx.loadgen.path, ...load });
   const { peakKb, source, cpuMs } = sampling();
   const answered = result.measured.responses + (result.warmup?.responses ?? 0);
   const cpuPerRequest = answered ? Math.round((cpuMs / answered) * 1000) / 1000 : null;
   return { ...result, kind, peak_rss_mb: mb(peakKb), rss_source: source, server_cpu_ms_per_req: cpuPerRequest };
+}
+
+/** The baseline server for the run's database: SQLite's, or PostgreSQL's (pg Pool, group commit). */
+export const baselineKind = (ctx) => (ctx.store.kind === "postgres" ? "baseline-pg" : "baseline");
+
+const ratio = (x) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null);
+
+/** The app's row against its baseline's, measured back to back: req/s, server CPU per request, p99. */
+function compare(app, baseline) {
+  app.vs_baseline = ratio(app.rps / baseline.rps);
+  // The same ratio in server CPU per request: what it would be if both had the cores to themselves.
+  app.vs_baseline_cpu = ratio(baseline.server_cpu_ms_per_req / app.server_cpu_ms_per_req);
+  // Above 1: the app's p99 is that many times the baseline's.
+  app.p99_vs_baseline = ratio(app.latency_ms.p99 / baseline.latency_ms.p99);
 }
 
 const row = (scenario, size, server, m) => ({
@@ -29,7 +43,7 @@ export async function ingestPhase(ctx) {
   for (const scenario of INGEST.filter((s) => ctx.selected(s.name))) {
     const pair = {};
     // Baseline and app back to back, so both see the same weather on a shared machine.
-    for (const kind of ["baseline", "app"]) {
+    for (const kind of [baselineKind(ctx), "app"]) {
       const db = await (kind === "app" ? ctx.store : ctx.baselineStore).fresh(`${scenario.name}-${kind}`);
       const files = { ackedFile: join(ctx.tmp, `${scenario.name}-${kind}.acked`), unansweredFile: join(ctx.tmp, `${scenario.name}-${kind}.unanswered`) };
       const server = await startServer(kind, { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
@@ -39,14 +53,12 @@ export async function ingestPhase(ctx) {
         ingest: { dupRatio: scenario.dupRatio, poolSize: DUPLICATE_POOL, idPrefix: `${ctx.runTag}-${kind}`, indexBase: 50_000_000, ...files },
       });
       await server.stop();
-      pair[kind] = { ...row(scenario.name, null, kind, m), verification: verifyIngest(files, await db.ids()), sent: m.ingest };
+      const side = kind === "app" ? "app" : "baseline";
+      pair[side] = { ...row(scenario.name, null, kind, m), verification: verifyIngest(files, await db.ids()), sent: m.ingest };
       await db.drop();
-      log(`${scenario.name} ${kind}: ${pair[kind].rps} req/s, p99 ${pair[kind].latency_ms.p99} ms; ${pair[kind].verification.summary}`);
+      log(`${scenario.name} ${kind}: ${pair[side].rps} req/s, p99 ${pair[side].latency_ms.p99} ms, ${loadgenText(pair[side])}; ${pair[side].verification.summary}`);
     }
-    const ratio = (x) => Math.round(x * 100) / 100;
-    pair.app.vs_baseline = ratio(pair.app.rps / pair.baseline.rps);
-    // The same ratio in server CPU per request: what it would be if both had the cores to themselves.
-    pair.app.vs_baseline_cpu = ratio(pair.baseline.server_cpu_ms_per_req / pair.app.server_cpu_ms_per_req);
+    compare(pair.app, pair.baseline);
     ctx.rows.push(pair.baseline, pair.app);
   }
 }
@@ -92,6 +104,28 @@ async function alone(server, path) {
 }
 
 const startApp = (ctx, db) => startServer("app", { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
+const loadgenText = (r) => `${r.generator} ${r.loadgen_cpu_pct}% CPU`;
+
+/**
+ * The read's baseline on the same database the app just served: first its answers must be the app's,
+ * byte for byte (else it would be a ceiling for different work), then the same load.
+ */
+async function readBaseline(ctx, db, app, read, size, paths) {
+  const server = await startServer(baselineKind(ctx), { env: { ...db.env, WEBHOOK_SECRET: ctx.secret } });
+  try {
+    const differing = [];
+    for (const path of paths.slice(0, 3)) {
+      const [mine, theirs] = await Promise.all([httpGet(server.port, path, 120_000), httpGet(app.port, path, 120_000)]);
+      if (mine.status !== 200 || mine.body !== theirs.body) differing.push(`${path}: baseline ${mine.status} ${mine.body.slice(0, 160)} vs app ${theirs.body.slice(0, 160)}`);
+    }
+    if (differing.length) log(`${read.name}@${sizeLabel(size)} baseline answers differ from the app's: ${differing.join("; ")}`);
+    const singleMs = await alone(server, paths[0]);
+    const m = await measure(ctx, server, "read", { connections: ctx.options.readConnections, timeoutS: 30, paths });
+    return { ...row(read.name, size, baselineKind(ctx), m), single_ms: singleMs, same_answer: differing.length === 0 };
+  } finally {
+    await server.stop({ force: true });
+  }
+}
 
 export async function readPhase(ctx) {
   const wanted = (size) => READS.some((r) => ctx.selected(`${r.name}@${sizeLabel(size)}`)) || ctx.selected(`startup@${sizeLabel(size)}`);
@@ -127,9 +161,16 @@ export async function readPhase(ctx) {
             await server.stop({ force: true });
             server = await startApp(ctx, db);
           }
-          ctx.rows.push({ ...row(read.name, size, "app", m), single_ms: singleMs, restarted_after: !settled });
+          const appRow = { ...row(read.name, size, "app", m), single_ms: singleMs, restarted_after: !settled };
           const { rps, latency_ms: l } = m.measured;
-          log(`${read.name}@${sizeLabel(size)}: alone ${singleMs} ms; loaded ${rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms${settled ? "" : " (server restarted: backlog)"}`);
+          log(`${read.name}@${sizeLabel(size)}: alone ${singleMs} ms; loaded ${rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${loadgenText(appRow)}${settled ? "" : " (server restarted: backlog)"}`);
+          if (read.baseline) {
+            const base = await readBaseline(ctx, db, server, read, size, paths);
+            log(`${read.name}@${sizeLabel(size)} baseline: alone ${base.single_ms} ms; loaded ${base.rps} req/s, p99 ${base.latency_ms.p99} ms, ${loadgenText(base)}`);
+            compare(appRow, base);
+            ctx.rows.push(base);
+          }
+          ctx.rows.push(appRow);
         }
       } finally {
         await server.stop();

@@ -23,7 +23,9 @@ export const loadRow = (row) => [
   row.peak_rss_mb,
   row.non2xx,
   row.errors + row.timeouts,
+  row.loadgen_cpu_pct === undefined ? "-" : `${row.generator ?? "autocannon"} ${row.loadgen_cpu_pct}%`,
   row.vs_baseline === null ? "" : `${row.vs_baseline}× (CPU ${row.vs_baseline_cpu}×)`,
+  row.p99_vs_baseline == null ? "" : `${row.p99_vs_baseline}×`,
   row.verdict ?? "",
 ];
 
@@ -54,7 +56,8 @@ function printStream(stream) {
 export function printTables({ rows, startup, deepOffset, stream = [], options }) {
   if (rows.length) {
     console.log(`\nLoad: ingest at c=${options.connections}, reads at c=${options.readConnections}; ${options.warmupS}s warm-up + ${options.durationS}s measured each`);
-    console.log(table(["scenario", "size", "server", "req/s", "p50 ms", "p99 ms", "alone ms", "CPU ms/req", "RSS MB", "non-2xx", "err+t/o", "vs baseline", "target"], rows.map(loadRow)));
+    console.log("(loadgen: the load generator's CPU, % of one core; baseline ratios: app req/s ÷ baseline's, and its p99 ÷ baseline's)");
+    console.log(table(["scenario", "size", "server", "req/s", "p50 ms", "p99 ms", "alone ms", "CPU ms/req", "RSS MB", "non-2xx", "err+t/o", "loadgen CPU", "req/s vs baseline", "p99 vs baseline", "target"], rows.map(loadRow)));
   }
   if (startup.length) {
     console.log("\nStart-up, spawn to first 200 on /health/ready");

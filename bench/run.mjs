@@ -1,4 +1,4 @@
-// `npm run bench`: the production server (and a node:http baseline) under autocannon load on fresh databases; prints a table, writes JSON.
+// `npm run bench`: the production server (and node:http baselines) under wrk or autocannon load on fresh databases; prints a table, writes JSON.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +15,7 @@ import { printTables, writeResults } from "./report.mjs";
 import { INGEST, READS } from "./scenarios.mjs";
 import { sqliteStore } from "./sqlite-store.mjs";
 import { judgeDeepOffset, judgeRow, judgeStartup, TARGETS } from "./targets.mjs";
+import { findWrk } from "./wrk-install.mjs";
 
 let options;
 try {
@@ -72,7 +73,8 @@ const ctx = {
   options,
   tmp,
   store,
-  baselineStore: sqliteStore(tmp), // the ceiling stays SQLite whatever --database says
+  // Each database is compared with a baseline on the same database: SQLite's, or PostgreSQL's (baseline-server-pg.mjs).
+  baselineStore: store,
   secret: randomBytes(24).toString("hex"),
   runTag: randomBytes(4).toString("hex"),
   selected,
@@ -84,6 +86,9 @@ const ctx = {
 let exitCode = 0;
 try {
   console.log(`bench: ${options.quick ? "quick" : "full"} run on ${redacted(options.database)}, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} CPUs`);
+  // Before the load average is read: installing wrk is work too.
+  ctx.loadgen = options.loadgen === "wrk" ? findWrk((text) => console.log(`bench: ${text}`)) : { path: null, why: null };
+  console.log(`bench: load generator ${ctx.loadgen.path ? `wrk (${ctx.loadgen.path}${ctx.loadgen.installed ? ", installed now" : ""})` : "autocannon"} for closed-loop ingest and reads; autocannon for fixed rates`);
   const loadStart = loadavg();
   await ingestPhase(ctx);
   await floodPhase(ctx);
@@ -109,6 +114,8 @@ try {
       cpus: cpus().length,
       loadavg_start: loadStart,
       loadavg_end: loadavg(),
+      load_generator: ctx.loadgen.path ? "wrk" : "autocannon",
+      ...(ctx.loadgen.why && { load_generator_note: ctx.loadgen.why }),
       ...source,
     },
     targets: TARGETS,

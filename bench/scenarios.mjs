@@ -15,14 +15,16 @@ export const DUPLICATE_POOL = 1_000;
 
 /** Requests rotate over several paths where one fixed path would let a cache answer everything. */
 export const READS = [
-  { name: "list-first-page", paths: () => ["/messages"] },
+  // `baseline`: a bare node:http server does the same database work beside it (baseline-server*.mjs).
+  { name: "list-first-page", baseline: true, paths: () => ["/messages"] },
   {
     name: "list-from",
+    baseline: true,
     paths: () => Array.from({ length: SENDERS }, (_, k) => `/messages?from=${encodeURIComponent(sender(k))}`),
   },
   { name: "list-q", paths: () => MARKERS.map((m) => `/messages?q=${m}`) },
   { name: "list-deep-offset", paths: (size) => [`/messages?offset=${Math.floor(size * 0.9)}`] },
   // The same depth by keyset: a cursor 90% into the year the timestamps span.
   { name: "list-deep-cursor", paths: () => [`/messages?cursor=${DEEP_CURSOR}`] },
-  { name: "stats", paths: () => ["/stats"] },
+  { name: "stats", baseline: true, paths: () => ["/stats"] },
 ];

@@ -9,6 +9,7 @@ import { trackChild } from "./cleanup.mjs";
 const SCRIPTS = {
   app: fileURLToPath(new URL("../dist/main.js", import.meta.url)),
   baseline: fileURLToPath(new URL("./baseline-server.mjs", import.meta.url)),
+  "baseline-pg": fileURLToPath(new URL("./baseline-server-pg.mjs", import.meta.url)),
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /**

@@ -1,0 +1,184 @@
+// The load generator when wrk is at hand: pre-signed ingest requests and read paths in files, wrk's figures and CPU share back as JSON.
+import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { trackChild } from "./cleanup.mjs";
+import { message } from "./dataset.mjs";
+import { INGEST_LUA, PATHS_LUA, STATIC_LUA } from "./wrk-scripts.mjs";
+
+/**
+ * Requests made ready per second of load, well above what this machine ingests (a few thousand a
+ * second): a thread that ran out would have to re-send, and says so in the result.
+ */
+const INGEST_RATE_CEILING = 30_000;
+
+const round = (x) => Math.round(x * 100) / 100;
+
+/** CPU time (ms) of the children a process has waited for: cutime + cstime, 100 clock ticks a second. */
+const childrenCpuMs = (stat) => {
+  const fields = stat.split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+};
+
+/**
+ * One file per thread of `signature TAB body` lines, each a new message except, with dupRatio, every
+ * n-th: a byte-for-byte re-send of one of that thread's recent messages. Returns each thread's ids, in order.
+ */
+function writeIngestFiles(dir, { secret, threads, perThread, firstIndex, dupRatio, poolSize, idPrefix, indexBase }) {
+  const dupEvery = dupRatio > 0 ? Math.round(1 / dupRatio) : 0;
+  const sign = (body) => createHmac("sha256", secret).update(body).digest("hex");
+  const ids = [];
+  for (let t = 0; t < threads; t++) {
+    const lines = [];
+    const order = [];
+    const pool = [];
+    let created = 0;
+    for (let k = 0; k < perThread; k++) {
+      let entry;
+      if (dupEvery > 0 && pool.length > 0 && (k + 1) % dupEvery === 0) {
+        entry = pool[Math.floor(Math.random() * pool.length)];
+      } else {
+        const n = firstIndex + t * perThread + created++;
+        const { message_id, from, to, ts, text } = message(indexBase + n, `${idPrefix}-${n}`);
+        const body = JSON.stringify(text === null ? { message_id, from, to, ts } : { message_id, from, to, ts, text });
+        entry = { id: message_id, line: `${sign(body)}\t${body}` };
+        if (pool.length < Math.ceil(poolSize / threads)) pool.push(entry);
+        else pool[created % pool.length] = entry;
+      }
+      lines.push(entry.line);
+      order.push(entry.id);
+    }
+    writeFileSync(join(dir, `${t}.tsv`), lines.join("\n") + "\n");
+    ids.push(order);
+  }
+  return ids;
+}
+
+/** One wrk run under `sh`, which reads its own /proc stat afterwards: the CPU wrk used, exactly, however short the run. */
+function wrk(path, args, limitMs) {
+  const dir = mkdtempSync(join(tmpdir(), "lyftr-wrk-cpu-"));
+  const statFile = join(dir, "stat");
+  const started = performance.now();
+  const child = trackChild(
+    spawn("sh", ["-c", 'wrk_path="$1"; stat="$2"; shift 2; "$wrk_path" "$@"; code=$?; cat /proc/$$/stat > "$stat"; exit $code', "sh", path, statFile, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - started;
+      try {
+        const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
+        if (code !== 0 || !line) throw new Error(`wrk failed (${code ?? signal}): ${stderr.trim() || stdout.trim()}`);
+        const cpuMs = childrenCpuMs(readFileSync(statFile, "utf8"));
+        resolve({ ...JSON.parse(line.slice("WRK_JSON ".length)), cpuMs, wallMs });
+      } catch (error) {
+        reject(error);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/** wrk's figures in the shape load.mjs gives autocannon's. */
+function figures(w, statuses) {
+  const duration = w.duration_us / 1e6;
+  const count = (c) => [...statuses].reduce((n, s) => n + (s === c ? 1 : 0), 0);
+  const non2xx = statuses === null ? w.status : count("x");
+  return {
+    duration_s: round(duration),
+    responses: w.requests,
+    rps: ((rps) => (rps < 10 ? Math.round(rps * 10) / 10 : Math.round(rps)))(w.requests / duration),
+    latency_ms: { p50: round(w.p50 / 1000), p90: round(w.p90 / 1000), p99: round(w.p99 / 1000), max: round(w.max / 1000) },
+    status: statuses === null ? { "<400": w.requests - w.status, ">=400": w.status } : { 200: count("2"), other: non2xx },
+    non2xx,
+    errors: w.connect + w.read + w.write,
+    timeouts: w.timeout,
+    generator: "wrk",
+    // Percent of one core, spawn to exit: near 100 would mean wrk, not the server, limits req/s.
+    loadgen_cpu_pct: Math.round((w.cpuMs / w.wallMs) * 100),
+  };
+}
+
+export async function runWrk(wrkPath, config) {
+  const dir = mkdtempSync(join(tmpdir(), "lyftr-wrk-"));
+  try {
+    const ingest = config.ingest;
+    // Ingest: a thread per connection, so each thread's answers map onto its requests. Reads: one thread, the lightest.
+    const threads = ingest ? config.connections : 1;
+    const script = join(dir, "load.lua");
+    const limitMs = (s) => (s + config.timeoutS) * 1000 + 60_000;
+    const base = (s) => ["-t", String(threads), "-c", String(config.connections), "-d", `${s}s`, "--timeout", `${config.timeoutS}s`, "-s", script];
+    const url = `http://127.0.0.1:${config.port}`;
+
+    if (!ingest) {
+      const paths = join(dir, "paths.txt");
+      writeFileSync(paths, config.paths.join("\n") + "\n");
+      writeFileSync(script, config.paths.length > 1 ? PATHS_LUA : STATIC_LUA);
+      const target = config.paths.length > 1 ? url : url + config.paths[0];
+      const run = async (s) => figures(await wrk(wrkPath, [...base(s), target, "--", paths], limitMs(s)), null);
+      const warmup = config.warmupS > 0 ? await run(config.warmupS) : null;
+      return { warmup, measured: await run(config.durationS) };
+    }
+
+    writeFileSync(script, INGEST_LUA);
+    const sent = new Set();
+    const answered = new Set();
+    const acked = new Set();
+    let exhausted = 0;
+    let unmapped = 0;
+    let firstIndex = 0;
+    const run = async (s) => {
+      const runDir = mkdtempSync(join(dir, "run-"));
+      const perThread = Math.ceil((INGEST_RATE_CEILING * s) / threads) + 16;
+      const ids = writeIngestFiles(runDir, { secret: config.secret, threads, perThread, firstIndex, ...ingest });
+      firstIndex += threads * perThread;
+      const w = await wrk(wrkPath, [...base(s), url, "--", runDir], limitMs(s));
+      rmSync(runDir, { recursive: true, force: true });
+      // A reconnect (read or write error) loses a request without an answer: statuses would no longer line up.
+      if (w.connect + w.read + w.write > 0) unmapped += w.connect + w.read + w.write;
+      for (const t of w.threads) {
+        // wrk calls request() once on its first thread before any connection opens, only to check that
+        // the answer parses (script_verify_request, wrk 4.x): that thread's first line is never sent.
+        const unsent = t.tid === 0 ? 1 : 0;
+        const order = ids[t.tid].slice(unsent);
+        t.sent -= unsent;
+        const idAt = (k) => order[Math.min(k, order.length - 1)];
+        if (t.exhausted) exhausted++;
+        for (let k = 0; k < t.sent; k++) sent.add(idAt(k));
+        for (let k = 0; k < t.statuses.length; k++) {
+          answered.add(idAt(k));
+          if (t.statuses[k] === "2") acked.add(idAt(k));
+        }
+      }
+      return figures(w, w.threads.map((t) => t.statuses).join(""));
+    };
+    const warmup = config.warmupS > 0 ? await run(config.warmupS) : null;
+    const measured = await run(config.durationS);
+    const unanswered = [...sent].filter((id) => !answered.has(id));
+    writeFileSync(ingest.ackedFile, [...acked].join("\n"));
+    writeFileSync(ingest.unansweredFile, unanswered.join("\n"));
+    return {
+      warmup,
+      measured,
+      ingest: {
+        distinct_sent: sent.size,
+        distinct_acked: acked.size,
+        distinct_unanswered: unanswered.length,
+        exhausted_threads: exhausted,
+        ...(unmapped > 0 && { unmapped_errors: unmapped }),
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
