@@ -9,12 +9,27 @@ import { DATABASES } from "../support/databases.js";
 import { aMessage } from "../support/messages.js";
 import { useFreshStorage } from "./fresh-storage.js";
 
+/**
+ * What `read` answers once it holds `count` messages. On PostgreSQL a write transaction anywhere on the
+ * server (the other test files share it) holds back what may be read, as it should: committed messages
+ * behind it come once it ends, so a test waits for them rather than expecting them at once.
+ */
+async function settledCount<T>(read: () => Promise<T[]>, count: number, timeoutMs = 20_000): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await read();
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe.each(DATABASES)("arrival order on $name", (database) => {
   const fresh = useFreshStorage(database);
   const repo = () => fresh.storage.messages;
   const read = async (filter: ArrivalFilter = {}, range: Partial<ArrivalRange> = {}) =>
     repo().arrivals(filter, { after: ARRIVAL_START, limit: 100, ...range });
   const ids = async (filter: ArrivalFilter = {}, range: Partial<ArrivalRange> = {}) => (await read(filter, range)).map((a) => a.message.message_id);
+  const settled = (count: number) => settledCount(() => read(), count);
 
   // Stored one at a time, in this order: ids and instants both run against arrival.
   const fixtures = async () => {
@@ -26,6 +41,7 @@ describe.each(DATABASES)("arrival order on $name", (database) => {
     ] as const) {
       await fresh.insertAll([aMessage({ message_id: id, ts, from, text })]);
     }
+    await settled(4);
   };
 
   it("reads in the order messages were stored, not by ts or message_id, each with a position", async () => {
@@ -69,7 +85,7 @@ describe.each(DATABASES)("arrival order on $name", (database) => {
     const other = await openDatabase(fresh.location);
     try {
       await other.messages.insertIfAbsent({ ...aMessage({ message_id: "v" }), tsKey: timestampKey(aMessage().ts)! });
-      const mine = await read();
+      const mine = await settled(5);
       expect(mine.map((a) => a.message.message_id)).toEqual(["z", "y", "x", "w", "v"]);
       const theirs = await other.messages.arrivals({}, { after: mine[1]!.position, limit: 10 });
       expect(theirs.map((a) => a.position)).toEqual(mine.slice(2).map((a) => a.position));
@@ -83,8 +99,9 @@ describe.each(DATABASES.filter((d) => d.name.startsWith("postgres")))("arrival o
   const fresh = useFreshStorage(database);
 
   it("never reads past a transaction still in flight, and reads what it held back once it commits", async () => {
+    const after = (position: ArrivalPosition) => fresh.storage.messages.arrivals({}, { after: position, limit: 10 });
     await fresh.insertAll([aMessage({ message_id: "before" })]);
-    const [before] = await fresh.storage.messages.arrivals({}, { after: ARRIVAL_START, limit: 10 });
+    const [before] = await settledCount(() => after(ARRIVAL_START), 1);
     const slow = new pg.Client({ connectionString: (fresh.location as { url: string }).url });
     await slow.connect();
     try {
@@ -97,13 +114,12 @@ describe.each(DATABASES.filter((d) => d.name.startsWith("postgres")))("arrival o
       );
       await fresh.insertAll([aMessage({ message_id: "fast" })]);
 
-      const after = (position: ArrivalPosition) => fresh.storage.messages.arrivals({}, { after: position, limit: 10 });
       // "fast" is committed, but a reader that took it now would step past "slow" for good.
       expect(await after(before!.position)).toEqual([]);
       expect(await fresh.storage.messages.arrivalEnd()).toEqual(before!.position);
 
       await slow.query("commit");
-      expect((await after(before!.position)).map((a) => a.message.message_id)).toEqual(["slow", "fast"]);
+      expect((await settledCount(() => after(before!.position), 2)).map((a) => a.message.message_id)).toEqual(["slow", "fast"]);
     } finally {
       await slow.end();
     }
