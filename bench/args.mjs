@@ -7,7 +7,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
   --connections <n>         ingest concurrency (64)
-  --read-connections <n>    read concurrency (8)`;
+  --read-connections <n>    read concurrency (8)
+  --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -24,7 +25,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8 };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8, workers: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -39,6 +40,7 @@ export function parseArgs(argv) {
     else if (flag === "--warmup") options.warmupS = positive(flag, value());
     else if (flag === "--connections") options.connections = positive(flag, value());
     else if (flag === "--read-connections") options.readConnections = positive(flag, value());
+    else if (flag === "--workers") options.workers = positive(flag, value());
     else if (flag === "--help" || flag === "-h") options.help = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

@@ -1,7 +1,10 @@
 // Composition root: config → database → use cases → app → listen. SIGTERM/SIGINT drain and close.
+// WORKERS > 1: this process forks that many workers instead (cluster-primary.ts), each running all of the above.
+import cluster from "node:cluster";
 import { createApp } from "./adapters/http/app.js";
 import { createHttpServer } from "./adapters/http/server.js";
 import { createLogger } from "./adapters/log/create-logger.js";
+import { runPrimary } from "./adapters/process/cluster-primary.js";
 import { openDatabase } from "./adapters/storage/database.js";
 import { startRetention, type RetentionRunner } from "./application/retention-runner.js";
 import { createUseCases } from "./application/use-cases.js";
@@ -24,6 +27,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) {
+    return runPrimary({ workers: config.workers, logger, graceMs: SHUTDOWN_GRACE_MS });
+  }
+  /** In a cluster, this worker's slot, in the log lines that tell workers apart. */
+  const worker = config.workerSlot === undefined ? {} : { worker: config.workerSlot };
 
   const storage = await openDatabase(
     config.database,
@@ -46,8 +54,9 @@ async function main(): Promise<void> {
     { stream: { onError: (error) => logger.warn({ err: error }, "live streams could not read new messages; they try again shortly") } },
   );
   const retentionDays = config.retentionDays;
+  // In a cluster, one worker purges: several would only take turns deleting the same rows.
   const retention: RetentionRunner | undefined =
-    retentionDays === undefined
+    retentionDays === undefined || (config.workerSlot ?? 0) !== 0
       ? undefined
       : startRetention({
           ...RETENTION,
@@ -81,8 +90,8 @@ async function main(): Promise<void> {
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${urlHost(config.host)}:${port}`;
     const docs = `${url}/docs`;
-    logger.info({ host: config.host, port, url, docs, database: config.database.kind }, `listening on ${url} (API docs: ${docs})`);
-    if (config.signingKeys.length + config.publicKeys.length === 0) {
+    logger.info({ host: config.host, port, url, docs, database: config.database.kind, ...worker }, `listening on ${url} (API docs: ${docs})`);
+    if (config.signingKeys.length + config.publicKeys.length === 0 && (config.workerSlot ?? 0) === 0) {
       logger.warn({}, "neither WEBHOOK_SECRET nor WEBHOOK_PUBLIC_KEYS is set: /webhook answers 503 until one is");
     }
   });
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal, ...worker }, "shutting down");
     setTimeout(() => {
       logger.error({}, "requests still open after the grace period; exiting");
       process.exit(1);
