@@ -1,7 +1,7 @@
 // The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
 import { z } from "zod";
-import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
-import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
+import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, parseDatabaseUrl } from "./adapters/storage/database-url.js";
+import type { DatabaseLocation } from "./adapters/storage/database.js";
 import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./contracts/signature.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
