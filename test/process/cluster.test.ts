@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { SECRET, freshSchema, getJson, killLeftovers, mapLimit, postSigned, query, startService, waitFor, type Service } from "../scale/support.js";
+import { eventBlocks } from "../scale/event-reader.js";
 import { postgresSkipReason } from "../support/databases.js";
 import { signBody } from "../support/messages.js";
 import { deadline, exitOf, inspectFile, listAll, rawConnection, refuses, seeded, tempDatabase, varied, type Stored } from "./support.js";
@@ -142,6 +143,37 @@ describe("WORKERS=2", () => {
     expect(integrity).toBe("ok");
     expect(rows.map((r) => r.message_id).sort()).toEqual(late.map((m) => m.stored.message_id).sort());
   }, 40_000);
+
+  it("a live stream on one worker hears of every webhook, whichever worker stored it", async () => {
+    const { service, workers } = await startCluster();
+    const res = await fetch(`${service.baseUrl}/messages/stream?after=0`);
+    expect(res.status).toBe(200);
+    const blocks = eventBlocks(res.body!)[Symbol.asyncIterator]();
+    const sent = Array.from({ length: 10 }, (_, i) => varied(`streamed-${i}`, i));
+    // A connection of its own each, so that both workers store some.
+    for (const m of sent) {
+      const answer = await fetch(`${service.baseUrl}/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-signature": signBody(SECRET, m.body), connection: "close" },
+        body: m.body,
+      });
+      expect(answer.status).toBe(200);
+    }
+    const heard: string[] = [];
+    while (heard.length < sent.length) {
+      const next = await deadline(blocks.next(), 5_000, "the next event");
+      if (next.done) break;
+      if (next.value.data !== undefined) heard.push((JSON.parse(next.value.data) as Stored).message_id);
+    }
+    expect(heard).toEqual(sent.map((m) => m.stored.message_id));
+    const storers = (await waitFor("the webhooks' request lines", async () => {
+      const found = webhookLines(service);
+      return found.length >= sent.length ? found : undefined;
+    })).map((l) => l.pid);
+    expect(new Set(storers)).toEqual(new Set(workers.values()));
+    await blocks.return?.(undefined);
+    expect(await service.stop()).toBe(0);
+  }, 30_000);
 
   it("replaces a worker that dies, in its slot, and keeps serving", async () => {
     const { service, workers } = await startCluster();
