@@ -18,9 +18,10 @@ const EXTRA_GRACE_MS = 5_000;
 
 /**
  * Forks `workers` processes running this same script, each serving the port (node:cluster hands
- * connections out in turn): the first, then the others once it listens. A worker that exits before it has ever listened is a start-up failure
- * (a bad database path, a port in use: its own log line says which), and stops the whole service
- * with exit code 1, rather than forking again and again. One that dies after it served is logged
+ * connections out in turn): the first, then the others once it listens. A worker that exits
+ * before it has ever listened is a start-up failure (a bad database path, a port in use: its own
+ * log line says which), and stops the whole service with exit code 1, rather than forking again
+ * and again. One that dies after it served is logged
  * and replaced in its slot. SIGTERM or SIGINT goes to every worker, each drains its requests, and
  * the primary exits 0 once all of them have exited 0 (1 otherwise).
  */
