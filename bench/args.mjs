@@ -8,7 +8,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
   --connections <n>         ingest concurrency (64)
   --read-connections <n>    read concurrency (8)
-  --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon`;
+  --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
+  --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -25,7 +26,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8, loadgen: "wrk" };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8, loadgen: "wrk", workers: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -41,6 +42,7 @@ export function parseArgs(argv) {
     else if (flag === "--connections") options.connections = positive(flag, value());
     else if (flag === "--read-connections") options.readConnections = positive(flag, value());
     else if (flag === "--loadgen") options.loadgen = value();
+    else if (flag === "--workers") options.workers = positive(flag, value());
     else if (flag === "--help" || flag === "-h") options.help = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

@@ -13,6 +13,7 @@ import { emptyStartupPhase, ingestPhase, readPhase } from "./phases.mjs";
 import { postgresStore } from "./postgres-store.mjs";
 import { printTables, writeResults } from "./report.mjs";
 import { INGEST, READS } from "./scenarios.mjs";
+import { appEnv } from "./server-process.mjs";
 import { sqliteStore } from "./sqlite-store.mjs";
 import { judgeDeepOffset, judgeRow, judgeStartup, TARGETS } from "./targets.mjs";
 import { findWrk } from "./wrk-install.mjs";
@@ -60,6 +61,7 @@ if (!names.some(selected)) {
   process.exit(2);
 }
 
+if (options.workers !== null) appEnv.WORKERS = String(options.workers);
 installCleanupHandlers();
 const startedAt = new Date();
 // Taken now, when `npm run bench` has just built dist/ from this tree (others may edit src/ meanwhile).

@@ -1,7 +1,7 @@
 // The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
 import { z } from "zod";
-import { parseDatabaseUrl } from "./adapters/storage/database-url.js";
-import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, type DatabaseLocation } from "./adapters/storage/database.js";
+import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, parseDatabaseUrl } from "./adapters/storage/database-url.js";
+import type { DatabaseLocation } from "./adapters/storage/database.js";
 import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./contracts/signature.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -71,6 +71,10 @@ const Env = z.object({
   DELIVERY_LOG_MAX_ROWS: integer(0, 10_000_000, DEFAULT_DELIVERY_LOG_MAX_ROWS),
   // A century at most: beyond it the setting is surely a typo (hours? seconds?), not a policy.
   RETENTION_DAYS: integer(1, 36_500, undefined),
+  // Processes serving the one port (node:cluster); 1 is a single process, as before the setting.
+  WORKERS: integer(1, 64, 1),
+  // Not a setting: the primary numbers the workers it forks (cluster-primary.ts), so that one of them runs retention.
+  LYFTR_WORKER_SLOT: integer(0, 63, undefined),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -95,6 +99,10 @@ export interface Config {
   deliveryLogMaxRows: number;
   /** Messages received more than this many days ago are purged; undefined keeps them for good. */
   retentionDays: number | undefined;
+  /** Processes serving the port: 1 serves in this process; more fork that many workers (node:cluster). */
+  workers: number;
+  /** Set in a worker forked by the primary: its place, 0 to workers - 1, kept by a replacement. Undefined outside a cluster. */
+  workerSlot: number | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -119,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     deliveryLogMaxRows: e.DELIVERY_LOG_MAX_ROWS,
     retentionDays: e.RETENTION_DAYS,
+    workers: e.WORKERS,
+    workerSlot: e.LYFTR_WORKER_SLOT,
     logLevel: e.LOG_LEVEL,
   });
 }

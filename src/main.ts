@@ -1,18 +1,11 @@
-// Composition root: config → database → use cases → app → listen. SIGTERM/SIGINT drain and close.
-import { createApp } from "./adapters/http/app.js";
-import { createHttpServer } from "./adapters/http/server.js";
+// Entry: config, then either the service in this process (serve.ts) or, with WORKERS > 1, the primary that forks its workers (cluster-primary.ts).
+import cluster from "node:cluster";
 import { createLogger } from "./adapters/log/create-logger.js";
-import { openDatabase } from "./adapters/storage/database.js";
-import { startRetention, type RetentionRunner } from "./application/retention-runner.js";
-import { createUseCases } from "./application/use-cases.js";
+import { runPrimary } from "./adapters/process/cluster-primary.js";
 import { ConfigError, loadConfig } from "./config.js";
 
+/** How long a process's requests in flight may take after SIGTERM/SIGINT; a primary waits for its workers that long and a little more. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/**
- * Retention's pace: a batch of a few hundred rows holds the writer for milliseconds, and the pause
- * after it lets waiting webhooks commit first; still some ten thousand rows a second when far behind.
- */
-const RETENTION = { maxRows: 500, pauseMs: 25, intervalMs: 60_000 };
 
 async function main(): Promise<void> {
   let config;
@@ -24,112 +17,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-
-  const storage = await openDatabase(
-    config.database,
-    {
-      onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
-      onMigrationRetry: (error, retryInMs) =>
-        logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
-      onTextIndexError: (error) => logger.warn({ err: error }, "text index or search thread failed (searches stay exact, only slower)"),
-      onTextIndexDamaged: (error, setAside) =>
-        logger.warn({ err: error, setAside }, "search index damaged; set aside and rebuilding (searches stay exact, only slower)"),
-      onDeliveryLogError: (error) => logger.warn({ err: error }, "delivery log entries could not be written; they are dropped"),
-    },
-    { deliveryLogMaxRows: config.deliveryLogMaxRows },
-  ).catch((error: unknown) => {
-    logger.fatal({ err: error }, "cannot open the database");
-    process.exit(1);
-  });
-  const useCases = createUseCases(
-    { messages: storage.messages, deliveries: storage.deliveries },
-    { stream: { onError: (error) => logger.warn({ err: error }, "live streams could not read new messages; they try again shortly") } },
-  );
-  const retentionDays = config.retentionDays;
-  const retention: RetentionRunner | undefined =
-    retentionDays === undefined
-      ? undefined
-      : startRetention({
-          ...RETENTION,
-          purgeBatch: () => useCases.purgeExpiredMessages({ retentionDays, maxRows: RETENTION.maxRows }),
-          onRun: (purged) => {
-            if (purged > 0) logger.info({ purged, retentionDays }, `purged ${purged} messages received over ${retentionDays} days ago`);
-          },
-          onError: (error) => logger.warn({ err: error }, "retention purge failed; it runs again later"),
-        });
-  // Retention first: a batch in flight finishes before the database closes under it.
-  const closeStorage = async () => {
-    await retention?.stop();
-    await storage.close();
-  };
-  const app = createApp({
-    useCases,
-    webhook: {
-      signingKeys: config.signingKeys,
-      publicKeys: config.publicKeys,
-      maxBodyBytes: config.maxBodyBytes,
-      toleranceSeconds: config.toleranceSeconds,
-    },
-    readTokens: config.readTokens,
-    logger,
-    deliveryLogDropped: () => storage.deliveries.droppedCount(),
-  });
-
-  const server = createHttpServer(app, { requestTimeoutMs: config.requestTimeoutMs });
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    const url = `http://${urlHost(config.host)}:${port}`;
-    const docs = `${url}/docs`;
-    logger.info({ host: config.host, port, url, docs, database: config.database.kind }, `listening on ${url} (API docs: ${docs})`);
-    if (config.signingKeys.length + config.publicKeys.length === 0) {
-      logger.warn({}, "neither WEBHOOK_SECRET nor WEBHOOK_PUBLIC_KEYS is set: /webhook answers 503 until one is");
-    }
-  });
-  server.on("error", (error: NodeJS.ErrnoException) => {
-    // One line a person can act on, like a bad setting: which address, and which variables choose it.
-    console.error(`cannot listen on ${urlHost(config.host)}:${config.port}: ${listenProblem(error)} (set PORT or HOST)`);
-    void closeStorage().finally(() => process.exit(1));
-  });
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    setTimeout(() => {
-      logger.error({}, "requests still open after the grace period; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    server
-      .drain()
-      .then(closeStorage)
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
-
-/** An IPv6 address goes in brackets in a URL. */
-const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
-
-function listenProblem(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case "EADDRINUSE":
-      return "the address is already in use (is another instance running?)";
-    case "EACCES":
-      return "permission denied (ports below 1024 need privileges)";
-    case "EADDRNOTAVAIL":
-      return "no such address on this machine";
-    default:
-      return error.code ?? error.message;
+  if (config.workers > 1 && cluster.isPrimary) {
+    return runPrimary({ workers: config.workers, logger, graceMs: SHUTDOWN_GRACE_MS });
   }
+  // Loaded only here: a primary that serves nothing needs none of it (some 30 MB less).
+  const { serve } = await import("./serve.js");
+  await serve(config, logger, { graceMs: SHUTDOWN_GRACE_MS });
 }
 
 void main();

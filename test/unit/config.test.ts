@@ -65,6 +65,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ RETENTION_DAYS: "" }).retentionDays).toBeUndefined();
   });
 
+  it("reads WORKERS from 1 (one process, the default) to 64; the slot only a cluster's primary sets", () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: "" }).workers).toBe(1);
+    expect(loadConfig({ WORKERS: " 2 " }).workers).toBe(2);
+    expect(loadConfig({ WORKERS: "64" }).workers).toBe(64);
+    expect(loadConfig({}).workerSlot).toBeUndefined();
+    expect(loadConfig({ LYFTR_WORKER_SLOT: "1" }).workerSlot).toBe(1);
+  });
+
   it("reads DELIVERY_LOG_MAX_ROWS from 0 (no delivery log) to ten million", () => {
     expect(loadConfig({ DELIVERY_LOG_MAX_ROWS: "0" }).deliveryLogMaxRows).toBe(0);
     expect(loadConfig({ DELIVERY_LOG_MAX_ROWS: " 10000000 " }).deliveryLogMaxRows).toBe(10_000_000);
@@ -119,6 +128,10 @@ describe("loadConfig", () => {
     [{ RETENTION_DAYS: "36501" }, "RETENTION_DAYS"],
     [{ RETENTION_DAYS: "30d" }, "RETENTION_DAYS"],
     [{ RETENTION_DAYS: "1.5" }, "RETENTION_DAYS"],
+    [{ WORKERS: "0" }, "WORKERS"],
+    [{ WORKERS: "65" }, "WORKERS"],
+    [{ WORKERS: "auto" }, "WORKERS"],
+    [{ WORKERS: "-2" }, "WORKERS"],
   ])("refuses %j with one line naming %s", (env, name) => {
     const { message } = configError(env);
     expect(message).toContain(name);

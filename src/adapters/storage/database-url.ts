@@ -2,6 +2,10 @@
 import { resolve } from "node:path";
 import type { DatabaseLocation } from "./database.js";
 
+// Here rather than in database.ts, for config.ts: a primary of WORKERS, which opens no database, loads neither Kysely nor a driver.
+export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_DELIVERY_LOG_MAX_ROWS = 10_000;
+
 export function parseDatabaseUrl(url: string, cwd: string): DatabaseLocation {
   if (url === "sqlite::memory:" || url === "sqlite:///:memory:") return { kind: "sqlite", path: ":memory:" };
   if (url.startsWith("sqlite:///")) {

@@ -1,6 +1,7 @@
 // Opens the database a URL names, brings its schema up to date, and hands back the repository and the delivery log.
 import { Migrator } from "kysely";
 import { StorageUnavailableError, type DeliveryLog, type MessageRepository } from "../../application/ports.js";
+import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE } from "./database-url.js";
 import { createDeliveryLog } from "./delivery-log.js";
 import type { OpenedDatabase } from "./dialect-features.js";
 import { createMessageRepository } from "./message-repository.js";
@@ -44,8 +45,7 @@ export interface StorageOptions {
   deliveryLogMaxRows?: number;
 }
 
-export const DEFAULT_POOL_SIZE = 10;
-export const DEFAULT_DELIVERY_LOG_MAX_ROWS = 10_000;
+export { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE };
 const MIGRATION_RETRY_MS = 2_000;
 /**
  * Kysely's migrator introspects every table of every schema before it takes its lock; a schema
