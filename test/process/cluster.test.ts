@@ -9,7 +9,7 @@ import { SECRET, freshSchema, getJson, killLeftovers, mapLimit, postSigned, quer
 import { eventBlocks } from "../scale/event-reader.js";
 import { postgresSkipReason } from "../support/databases.js";
 import { signBody } from "../support/messages.js";
-import { deadline, exitOf, inspectFile, listAll, rawConnection, refuses, seeded, tempDatabase, varied, type Stored } from "./support.js";
+import { deadline, exitOf, halfSentWebhook, inspectFile, listAll, rawConnection, refuses, seeded, tempDatabase, varied, type Stored } from "./support.js";
 
 const skipReason = await postgresSkipReason();
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -111,7 +111,7 @@ describe("WORKERS=2", () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const late = Array.from({ length: 4 }, (_, i) => varied(`late-${i}`, 1000 + i));
-    const posts = late.map((m) => halfSentWebhook(service.baseUrl, m.body, released));
+    const posts = late.map((m) => halfSentWebhook(service.baseUrl, m.body, released).answer);
     const lists = await Promise.all([0, 1].map(async () => {
       const connection = await rawConnection(port);
       connection.send(`GET /messages?limit=10 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
@@ -249,26 +249,3 @@ describe("WORKERS at start-up", () => {
     expect(lines.some((l) => String(l.msg).startsWith("listening"))).toBe(false);
   }, 20_000);
 });
-
-/** POST /webhook whose body's second half waits for `release`; answers the status and body. */
-function halfSentWebhook(baseUrl: string, body: string, release: Promise<void>) {
-  const bytes = Buffer.from(body, "utf8");
-  const cut = Math.floor(bytes.length / 2);
-  const stream = new ReadableStream<Uint8Array>({
-    start: (controller) => controller.enqueue(bytes.subarray(0, cut)),
-    pull: async (controller) => {
-      await release;
-      controller.enqueue(bytes.subarray(cut));
-      controller.close();
-    },
-  });
-  return fetch(`${baseUrl}/webhook`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-signature": signBody(SECRET, bytes) },
-    body: stream,
-    duplex: "half",
-    signal: AbortSignal.timeout(15_000),
-  })
-    .then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }))
-    .catch((error: unknown) => ({ status: 0, body: String(error) }));
-}

@@ -1,8 +1,7 @@
 // SIGTERM/SIGINT: requests in flight finish normally, new connections are refused, the process exits 0 promptly.
 import { afterAll, describe, expect, it } from "vitest";
-import { SECRET, killLeftovers, mapLimit, postSigned, startService, waitFor } from "../scale/support.js";
-import { signBody } from "../support/messages.js";
-import { deadline, exitOf, inspectFile, rawConnection, refuses, tempDatabase, varied, type Stored } from "./support.js";
+import { killLeftovers, mapLimit, postSigned, startService, waitFor } from "../scale/support.js";
+import { deadline, exitOf, halfSentWebhook, inspectFile, rawConnection, refuses, tempDatabase, varied, type Stored } from "./support.js";
 
 const SEEDED = 120;
 /** Exit must follow the last in-flight answer by less than this: well under Node's 5 s keep-alive timeout. */
@@ -24,31 +23,6 @@ async function serviceWithMessages(count: number) {
   return { db, service, seeded: seeded.map((m) => m.stored), port: Number(new URL(service.baseUrl).port) };
 }
 
-/** POST /webhook whose body arrives in two halves; the second half waits for `release`. */
-function halfSentWebhook(baseUrl: string, body: string, release: Promise<void>) {
-  const bytes = Buffer.from(body, "utf8");
-  const cut = Math.floor(bytes.length / 2);
-  let settled = false;
-  const stream = new ReadableStream<Uint8Array>({
-    start: (controller) => controller.enqueue(bytes.subarray(0, cut)),
-    pull: async (controller) => {
-      await release;
-      controller.enqueue(bytes.subarray(cut));
-      controller.close();
-    },
-  });
-  const answer = fetch(`${baseUrl}/webhook`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-signature": signBody(SECRET, bytes) },
-    body: stream,
-    duplex: "half",
-    signal: AbortSignal.timeout(15_000),
-  })
-    .then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }))
-    .catch((error: unknown) => ({ status: 0, body: String(error) }))
-    .finally(() => (settled = true));
-  return { answer, settled: () => settled };
-}
 
 /** GET /messages whose request header stops one line short until `finish()`. */
 async function halfSentList(port: number) {

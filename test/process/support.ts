@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import BetterSqlite3 from "better-sqlite3";
-import { getJson } from "../scale/support.js";
+import { SECRET, getJson } from "../scale/support.js";
+import { signBody } from "../support/messages.js";
 
 /** A message as GET /messages returns it. */
 export interface Stored {
@@ -141,4 +142,30 @@ export function refuses(port: number): Promise<boolean> {
     socket.once("connect", () => (socket.destroy(), resolve(false)));
     socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNREFUSED"));
   });
+}
+
+/** POST /webhook whose body arrives in two halves; the second half waits for `release`. */
+export function halfSentWebhook(baseUrl: string, body: string, release: Promise<void>) {
+  const bytes = Buffer.from(body, "utf8");
+  const cut = Math.floor(bytes.length / 2);
+  let settled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(bytes.subarray(0, cut)),
+    pull: async (controller) => {
+      await release;
+      controller.enqueue(bytes.subarray(cut));
+      controller.close();
+    },
+  });
+  const answer = fetch(`${baseUrl}/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-signature": signBody(SECRET, bytes) },
+    body: stream,
+    duplex: "half",
+    signal: AbortSignal.timeout(15_000),
+  })
+    .then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }))
+    .catch((error: unknown) => ({ status: 0, body: String(error) }))
+    .finally(() => (settled = true));
+  return { answer, settled: () => settled };
 }
