@@ -3,6 +3,8 @@ import type { IncomingMessage, RequestListener } from "node:http";
 import { createExpressEndpoints } from "@ts-rest/express";
 import express from "express";
 import type { UseCases } from "../../application/use-cases.js";
+import { contract } from "../../contracts/contract.js";
+import { directPathOf, directRoute, type DirectRoute } from "./direct-routes.js";
 import { docsRouter } from "./docs.js";
 import { exportRoute } from "./export-route.js";
 import { streamRoute } from "./stream-route.js";
@@ -62,12 +64,13 @@ export function createApp(options: AppOptions): RequestListener {
 
   for (const step of [...observed, refuseMalformedQuery]) app.use(step);
   const readGate = requireReadToken(options.readTokens ?? []);
+  const routes = createRoutes(options.useCases, {
+    readGate,
+    secretConfigured: options.webhook.signingKeys.length + options.webhook.publicKeys.length > 0,
+  });
   createExpressEndpoints(
     expressRoutes,
-    createRoutes(options.useCases, {
-      readGate,
-      secretConfigured: options.webhook.signingKeys.length + options.webhook.publicKeys.length > 0,
-    }),
+    routes,
     app,
     {
       logInitialization: false,
@@ -100,5 +103,17 @@ export function createApp(options: AppOptions): RequestListener {
     ],
     lastResort,
   );
-  return (req, res) => (isWebhookPost(req) ? webhook(req, res) : app(req, res));
+  // The busiest reads skip express too (HEAD and other methods on their paths stay with it).
+  const validateResponses = options.validateResponses ?? false;
+  const direct = new Map<string, ReturnType<typeof runSteps>>(
+    [
+      { route: contract.listMessages, handler: routes.listMessages.handler },
+      { route: contract.getStats, handler: routes.getStats.handler },
+    ].map((served) => [served.route.path, runSteps([...observed, directRoute(served as DirectRoute, { readGate, validateResponses })], lastResort)]),
+  );
+  return (req, res) => {
+    if (isWebhookPost(req)) return webhook(req, res);
+    const path = directPathOf(req, direct);
+    return path === undefined ? app(req, res) : direct.get(path)!(req, res);
+  };
 }

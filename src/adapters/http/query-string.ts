@@ -2,7 +2,7 @@
 import { MalformedQueryError } from "./errors.js";
 import type { Step } from "./steps.js";
 
-const MALFORMED = Symbol("malformed query");
+export const MALFORMED = Symbol("malformed query");
 
 /**
  * Flat strings, repeated keys as arrays, no nested objects from `a[b]=c`. An escape that does not

@@ -49,6 +49,12 @@ export interface DialectFeatures {
    */
   readAside?(queries: CompiledQuery[]): Promise<unknown[][]> | undefined;
   /**
+   * Runs read queries in one snapshot on this thread, at once, where the driver reads synchronously
+   * (SQLite): one transaction of the database's own instead of a round trip through the query
+   * builder for its BEGIN, each query and its COMMIT. Absent: the caller opens a transaction.
+   */
+  readTogether?(queries: CompiledQuery[]): Promise<unknown[][]>;
+  /**
    * What a message must satisfy, beyond its age, for a purge to delete it; absent: nothing more.
    * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.
    */

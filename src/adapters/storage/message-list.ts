@@ -2,6 +2,7 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
 import type { MessageBatch, MessageFilter, MessagePage, MessageRepository, PageRequest } from "../../application/ports.js";
 import type { ListOrder, ListPosition } from "../../domain/message.js";
+import { compiledByShape } from "./compiled-shapes.js";
 import type { DialectFeatures } from "./dialect-features.js";
 import type { Database, MessageRow } from "./tables.js";
 
@@ -50,20 +51,19 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
   };
 
   /**
-   * How many messages match. With only a sender filter, or none, the per-sender counts answer in a
-   * row or two; otherwise the matching rows are counted.
+   * How many messages match, as one row `{ total }`. With only a sender filter, or none, the
+   * per-sender counts answer in a row or two; otherwise the matching rows are counted.
    */
-  const countMatching = async (trx: Kysely<Database>, filter: MessageFilter, filtered: ReturnType<typeof matching>): Promise<number> => {
+  const countQuery = (source: Kysely<Database>, filter: MessageFilter, filtered: ReturnType<typeof matching>) => {
     const { from, ...narrowing } = filter;
     if (Object.values(narrowing).every((value) => value === undefined)) {
-      let counts = trx.selectFrom("sender_counts");
+      let counts = source.selectFrom("sender_counts");
       if (from !== undefined) counts = counts.where("from_msisdn", "=", from);
-      const { total } = await counts.select((eb) => eb.fn.sum<number | string | null>("count").as("total")).executeTakeFirstOrThrow();
-      return Number(total ?? 0);
+      return counts.select((eb) => eb.fn.sum<number | string | null>("count").as("total"));
     }
-    const { total } = await filtered(trx.selectFrom("messages")).select((eb) => eb.fn.countAll().as("total")).executeTakeFirstOrThrow();
-    return Number(total);
+    return filtered(source.selectFrom("messages")).select((eb) => eb.fn.countAll<number | string>().as("total"));
   };
+  const totalOf = (counts: unknown[]) => Number((counts as Array<{ total: number | string | null }>)[0]?.total ?? 0);
 
   /** The rows of a page or batch, in list order. */
   const pageQuery = (source: Kysely<Database>, filtered: ReturnType<typeof matching>, page: Omit<PageRequest, "offset"> & { offset?: number }) => {
@@ -71,13 +71,41 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return page.offset === undefined ? query : query.offset(page.offset);
   };
 
-  /** One page and the total, from one snapshot, so they agree. */
-  const listPage = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> =>
-    db.transaction().setIsolationLevel("repeatable read").execute(async (trx) => {
+  /** A page and its count without a text search: compiled once per shape, as the busiest reads are. */
+  const listQueries = compiledByShape(
+    (order: ListOrder) => order,
+    (order, v: { from?: string; to?: string; sinceKey?: string; untilKey?: string; limit: number; offset: number; afterKey?: string; afterId?: string }) => {
+      const filter = { from: v.from, to: v.to, sinceKey: v.sinceKey, untilKey: v.untilKey };
+      const after = v.afterKey === undefined || v.afterId === undefined ? undefined : { key: v.afterKey, messageId: v.afterId };
       const filtered = matching(filter);
-      const rows = await pageQuery(trx, filtered, page).execute();
-      return { ...batchOf(rows), total: await countMatching(trx, filter, filtered) };
-    });
+      return [pageQuery(db, filtered, { limit: v.limit, offset: v.offset, order, after }), countQuery(db, filter, filtered)];
+    },
+  );
+  const pageAndCount = (filter: MessageFilter, page: PageRequest) => {
+    if (filter.q !== undefined) {
+      const filtered = matching(filter);
+      return [pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()];
+    }
+    const { from, to, sinceKey, untilKey } = filter;
+    const { limit, offset, after, order = "asc" } = page;
+    return listQueries(order, { from, to, sinceKey, untilKey, limit, offset, afterKey: after?.key, afterId: after?.messageId });
+  };
+
+  /** One page and the total, from one snapshot, so they agree. */
+  const listPage = async (filter: MessageFilter, page: PageRequest): Promise<MessagePage> => {
+    const queries = pageAndCount(filter, page);
+    const [rows, counts] = features.readTogether
+      ? await features.readTogether(queries)
+      : await db
+          .transaction()
+          .setIsolationLevel("repeatable read")
+          .execute(async (trx) => {
+            const results: unknown[][] = [];
+            for (const query of queries) results.push((await trx.executeQuery(query)).rows);
+            return results;
+          });
+    return { ...batchOf(rows as Row[]), total: totalOf(counts!) };
+  };
 
   // No transaction and no count: each batch of an export stands alone, continuing where the last ended.
   const batchAfter = async (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> =>
@@ -95,10 +123,9 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
   // The same reads, compiled here and run where the dialect reads aside (the page and its count in one snapshot there).
   const listAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
     const filtered = matching(filter);
-    const count = filtered(db.selectFrom("messages")).select((eb) => eb.fn.countAll().as("total"));
     return features
-      .readAside?.([pageQuery(db, filtered, page).compile(), count.compile()])
-      ?.then(([rows, counts]) => ({ ...batchOf(rows as Row[]), total: Number((counts as Array<{ total: number }>)[0]!.total) }));
+      .readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()])
+      ?.then(([rows, counts]) => ({ ...batchOf(rows as Row[]), total: totalOf(counts!) }));
   };
   const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> | undefined =>
     features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect, sql, type SqlBool } from "kysely";
+import { Kysely, SqliteDialect, sql, type CompiledQuery, type SqlBool } from "kysely";
 import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
@@ -51,7 +51,12 @@ export function openSqlite(path: string): OpenedSqlite {
   const dataVersion = connection.prepare("pragma main.data_version").pluck();
   const ownChanges = connection.prepare("select total_changes()").pluck();
   const indexPath = inMemory ? ":memory:" : `${path}-fts`;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const statements = withStatementCache(connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  // better-sqlite3's own transaction: BEGIN, every query and COMMIT in one synchronous call.
+  const readInOneSnapshot = connection.transaction((queries: readonly CompiledQuery[]) =>
+    queries.map((query) => statements.prepare(query.sql).all(query.parameters as unknown[])),
+  );
   let index: KeptTextIndex | undefined;
   /** Where searches read, once the index is kept in the background: a scan of every message never holds up a webhook. */
   let search: SearchThread | undefined;
@@ -120,6 +125,8 @@ export function openSqlite(path: string): OpenedSqlite {
       },
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
       readAside: (queries) => search?.read(queries),
+      // Under Kysely's hold on the connection, so no transaction of its own is open around the read.
+      readTogether: (queries) => db.connection().execute(async () => readInOneSnapshot(queries)),
       // SQLite numbers a new row one past the largest: were that row ever deleted, its rowid would be
       // handed out again, below the text index's up_to, and the new message never indexed. Kept, the
       // largest rowid only grows, so a rowid names one message for good (and a stale index entry, none).
