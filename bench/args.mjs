@@ -7,7 +7,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
   --connections <n>         ingest concurrency (64)
-  --read-connections <n>    read concurrency (8)
+  --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
   --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes`;
 
@@ -26,7 +26,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 8, loadgen: "wrk", workers: null };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {

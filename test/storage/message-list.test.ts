@@ -4,6 +4,7 @@ import type { MessageFilter } from "../../src/application/ports.js";
 import type { Message } from "../../src/domain/message.js";
 import { DATABASES } from "../support/databases.js";
 import { aMessage, keyed } from "../support/messages.js";
+import { memoryRepository } from "../support/memory-repository.js";
 import { pageOf, useFreshStorage } from "./fresh-storage.js";
 
 const everything = { limit: 100, offset: 0 };
@@ -122,6 +123,34 @@ describe.each(DATABASES)("message list on $name", (database) => {
 
     it("answers an empty database with no data and a total of 0", async () => {
       expect(await repo().list({}, everything)).toEqual(pageOf([], 0));
+    });
+  });
+
+  describe("one repository, many shapes of list", () => {
+    // The page and count are compiled once per shape (compiled-shapes.ts): requests of every shape,
+    // interleaved in one repository, must each get their own filters, order, position and counts.
+    it("answers each request as the in-memory model does", async () => {
+      const senders = ["+14155550100", "+14155550101", "+14155550102"];
+      const messages = Array.from({ length: 40 }, (_, i) =>
+        aMessage({ message_id: `s${String(i).padStart(2, "0")}`, from: senders[i % 3]!, to: senders[(i * 7) % 3]!, ts: T(`10:${String(i % 17).padStart(2, "0")}:00`), text: i % 4 ? "hello" : "bye" }),
+      );
+      await fresh.insertAll(messages);
+      const model = memoryRepository(messages);
+      let seed = 7;
+      const pick = <T>(options: readonly T[]): T => options[(seed = (seed * 48271) % 2147483647) % options.length]!;
+      for (let k = 0; k < 80; k++) {
+        const filter: MessageFilter = {
+          from: pick([undefined, ...senders]),
+          to: pick([undefined, undefined, senders[1]]),
+          sinceKey: pick([undefined, keyed(aMessage({ ts: T("10:05:00") })).tsKey]),
+          untilKey: pick([undefined, undefined, keyed(aMessage({ ts: T("10:12:00") })).tsKey]),
+          q: pick([undefined, undefined, undefined, "bye"]),
+        };
+        const after = pick([undefined, { key: keyed(aMessage({ ts: T("10:08:00") })).tsKey, messageId: pick(["s10", "s30"]) }]);
+        const page = { limit: pick([1, 3, 50]), offset: pick([0, 0, 2]), order: pick([undefined, "asc", "desc"] as const), after };
+        const asked = JSON.stringify({ filter, page });
+        expect(await repo().list(filter, page), asked).toEqual(await model.list(filter, page));
+      }
     });
   });
 });
