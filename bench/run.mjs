@@ -15,7 +15,7 @@ import { printTables, writeResults } from "./report.mjs";
 import { INGEST, READS } from "./scenarios.mjs";
 import { appEnv } from "./server-process.mjs";
 import { sqliteStore } from "./sqlite-store.mjs";
-import { judgeDeepOffset, judgeRow, judgeStartup, TARGETS } from "./targets.mjs";
+import { judgeDeepOffset, judgeRow, judgeStartup, runFacts, TARGETS } from "./targets.mjs";
 import { findWrk } from "./wrk-install.mjs";
 
 let options;
@@ -99,7 +99,8 @@ try {
   await emptyStartupPhase(ctx);
   await readPhase(ctx);
 
-  for (const row of ctx.rows) row.verdict = judgeRow(row);
+  const facts = runFacts(ctx.rows, ctx.store.kind);
+  for (const row of ctx.rows) row.verdict = judgeRow(row, facts);
   for (const s of ctx.startup) s.verdict = judgeStartup(s.median_ms);
   const deepOffset = judgeDeepOffset(ctx.rows);
   printTables({ rows: ctx.rows, startup: ctx.startup, deepOffset, stream: ctx.stream, options });
