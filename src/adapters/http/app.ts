@@ -12,7 +12,7 @@ import { lastResortErrorHandler, notFoundOrNotAllowed, requestValidationErrorHan
 import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
 import { requireReadToken } from "./read-access.js";
-import { servedPath } from "./request-facts.js";
+import { servedPath, splitUrl } from "./request-facts.js";
 import { securityHeaders } from "./security-headers.js";
 import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes, expressRoutes } from "./routes.js";
@@ -38,9 +38,7 @@ export interface AppOptions {
 /** POST to /webhook as express would route it (any case, one trailing slash, any query), decided without express. */
 function isWebhookPost(req: IncomingMessage): boolean {
   if (req.method !== "POST") return false;
-  const url = req.url ?? "";
-  const queryAt = url.indexOf("?");
-  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const { path } = splitUrl(req.url);
   return path === "/webhook" || servedPath(path) === "/webhook";
 }
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { checkZodSchema, validateResponse, type AppRoute } from "@ts-rest/core";
 import { MalformedQueryError, VALIDATION_FAILED, issuesOf, sendJson, validationBody } from "./errors.js";
 import { MALFORMED, parseQuery } from "./query-string.js";
-import { servedPath } from "./request-facts.js";
+import { servedPath, splitUrl } from "./request-facts.js";
 import type { ReadGate } from "./read-access.js";
 import type { Step } from "./steps.js";
 
@@ -22,15 +22,17 @@ export interface DirectRouteOptions {
  */
 export function directPathOf(req: IncomingMessage, paths: { has(path: string): boolean }): string | undefined {
   if (req.method !== "GET") return undefined;
-  const url = req.url ?? "";
-  const queryAt = url.indexOf("?");
-  const path = servedPath(queryAt === -1 ? url : url.slice(0, queryAt));
+  const path = servedPath(splitUrl(req.url).path);
   return paths.has(path) ? path : undefined;
 }
 
-/** Bodies answered again unchanged (the stats between two commits) are serialized once. */
+/**
+ * A frozen body cannot change, and is answered again as it is (the stats between two commits):
+ * its JSON is kept with it. Every other body is serialized once, for its one answer.
+ */
 const encoded = new WeakMap<object, string>();
 const jsonOf = (body: object): string => {
+  if (!Object.isFrozen(body)) return JSON.stringify(body);
   let json = encoded.get(body);
   if (json === undefined) encoded.set(body, (json = JSON.stringify(body)));
   return json;
@@ -44,9 +46,7 @@ const jsonOf = (body: object): string => {
  */
 export function directRoute({ route, handler }: DirectRoute, options: DirectRouteOptions): Step {
   return (req, res, next) => {
-    const url = req.url ?? "";
-    const queryAt = url.indexOf("?");
-    const query = parseQuery(queryAt === -1 ? null : url.slice(queryAt + 1));
+    const query = parseQuery(splitUrl(req.url).query);
     if (MALFORMED in query) return next(new MalformedQueryError());
     options.readGate(req, res, (refused) => {
       if (refused !== undefined) return next(refused);

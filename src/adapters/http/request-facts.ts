@@ -12,6 +12,13 @@ export const SERVED = new Map<string, string[]>([
 /** A path as SERVED spells it: express matches case-insensitively and with one trailing slash. */
 export const servedPath = (path: string) => (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).toLowerCase();
 
+/** A request URL's path, and its query string without the "?" (null when there is none). */
+export function splitUrl(url: string | undefined): { path: string; query: string | null } {
+  const whole = url ?? "";
+  const queryAt = whole.indexOf("?");
+  return queryAt === -1 ? { path: whole, query: null } : { path: whole.slice(0, queryAt), query: whole.slice(queryAt + 1) };
+}
+
 /** What express adds to a request that the route label reads; absent on the webhook path. */
 type Routed = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
 

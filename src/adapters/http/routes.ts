@@ -46,7 +46,10 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   const statsBodyOf = (stats: MessageStats): StatsBody => {
     let body = statsBodies.get(stats);
     // The original assignment's names, beside the spec's, for clients written against either.
-    if (body === undefined) statsBodies.set(stats, (body = { ...stats, senders_count: stats.unique_senders, messages_per_sender: stats.top_senders }));
+    if (body === undefined) {
+      body = Object.freeze({ ...stats, senders_count: stats.unique_senders, messages_per_sender: stats.top_senders });
+      statsBodies.set(stats, body);
+    }
     return body;
   };
   return s.router(expressRoutes, {
