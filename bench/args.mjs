@@ -6,6 +6,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --sizes <n>[,<n>…]        stored-message counts for the read scenarios, e.g. 10k,100k,1M
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
+  --repeats <n>             ingest pairs (baseline, app) per scenario; the medians are reported (quick 1, full 3)
   --connections <n>         ingest concurrency (64)
   --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
@@ -26,7 +27,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, repeats: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -39,6 +40,7 @@ export function parseArgs(argv) {
     else if (flag === "--sizes") options.sizes = value().split(",").map(parseSize);
     else if (flag === "--duration") options.durationS = positive(flag, value());
     else if (flag === "--warmup") options.warmupS = positive(flag, value());
+    else if (flag === "--repeats") options.repeats = Math.max(1, Math.round(positive(flag, value())));
     else if (flag === "--connections") options.connections = positive(flag, value());
     else if (flag === "--read-connections") options.readConnections = positive(flag, value());
     else if (flag === "--loadgen") options.loadgen = value();
@@ -53,6 +55,7 @@ export function parseArgs(argv) {
   options.sizes ??= options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   options.durationS ??= options.quick ? 3 : 15;
   options.warmupS ??= options.quick ? 0 : 5;
+  options.repeats ??= options.quick ? 1 : 3;
   options.startupRepeats = options.quick ? 1 : 3;
   return options;
 }
