@@ -8,6 +8,8 @@ import { aMessage, keyed } from "../support/messages.js";
 import { sqliteMigrations } from "../../src/adapters/storage/sqlite/migrations.js";
 import { pageOf } from "./fresh-storage.js";
 import { inspect } from "../support/sqlite-files.js";
+import { openSqlite } from "../../src/adapters/storage/sqlite/dialect.js";
+import { sql } from "kysely";
 
 const everything = { limit: 100, offset: 0 };
 
@@ -71,6 +73,16 @@ describe("sqlite file", () => {
     expect(inspect(path, (db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
     await storage.close();
     expect(inspect(path, (db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
+  });
+
+  it("keeps a 4 MB page cache on the serving connection, not better-sqlite3's 16 MB (peak memory under load)", async () => {
+    const { db } = openSqlite(join(dir, "app.db"));
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+      expect(rows[0]?.cache_size).toBe(-4096);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it("lets a second storage on the same file see committed messages", async () => {
