@@ -1,7 +1,7 @@
 // What differs between databases, as one small object each dialect folder supplies.
 import type { CompiledQuery, Expression, Kysely, Migration, RawBuilder, SqlBool } from "kysely";
 import type { ArrivalPosition } from "../../domain/arrival.js";
-import type { Database } from "./tables.js";
+import type { Database, NewMessageRow } from "./tables.js";
 
 /** Arrival order as a database can keep it: a commit sequence, then message_id (see message-arrivals.ts). */
 export interface ArrivalOrder {
@@ -60,10 +60,11 @@ export interface DialectFeatures {
    */
   purgeable?: Expression<SqlBool>;
   /**
-   * The database itself skips the insert of an id a purge left a tombstone of (a trigger), as part
-   * of the insert statement; otherwise the insert takes such rows back in its own transaction.
+   * Inserts the rows where their id is absent and was never purged, in one statement of the
+   * database's own (its own transaction): the ids it created. Absent: a plain multi-row insert,
+   * from which a trigger of the database keeps purged ids out (SQLite, migration 0012).
    */
-  skipsPurgedIds?: boolean;
+  insertNew?(db: Kysely<Database>, rows: readonly NewMessageRow[]): Promise<string[]>;
 }
 
 export interface OpenedDatabase {

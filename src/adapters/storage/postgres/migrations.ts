@@ -172,4 +172,33 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`create index messages_arrival on messages (arrival_xid, message_id)`.execute(db);
     },
   },
+  // A batch's insert in one statement, one round trip, its own transaction: the rows (JSON), in id
+  // order, where absent, then back out of those whose id a purge left a tombstone of; answers the ids
+  // it kept. Two statements inside: a purge deleting an id the insert waited for commits its
+  // tombstone while the insert waits, and only a later statement's snapshot (a volatile function
+  // takes one per statement) sees it. Without a tombstone nothing is deleted, and nothing written.
+  "0014_insert_messages_function": {
+    async up(db: Kysely<any>) {
+      await sql`create function lyftr_insert_messages(batch jsonb) returns setof text language plpgsql volatile as $$
+                declare
+                  inserted text[];
+                  purged text[];
+                begin
+                  with added as (
+                    insert into messages (message_id, from_msisdn, to_msisdn, ts, ts_key, text, content_hash, created_at)
+                    select r.message_id, r.from_msisdn, r.to_msisdn, r.ts, r.ts_key, r.text, r.content_hash, r.created_at
+                      from jsonb_to_recordset(batch) as r(message_id text, from_msisdn text, to_msisdn text, ts text,
+                                                          ts_key text, text text, content_hash text, created_at text)
+                     order by r.message_id collate "C"
+                    on conflict (message_id) do nothing
+                    returning message_id)
+                  select coalesce(array_agg(message_id), '{}') into inserted from added;
+                  select coalesce(array_agg(message_id), '{}') into purged from purged_messages where message_id = any(inserted);
+                  if cardinality(purged) > 0 then
+                    delete from messages where message_id = any(purged);
+                  end if;
+                  return query select id from unnest(inserted) as id where not (id = any(purged));
+                end $$`.execute(db);
+    },
+  },
 };
