@@ -4,7 +4,7 @@ import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
 import type { ValidationErrorBody } from "../../contracts/error-schemas.js";
-import { SERVED, servedPath } from "./request-facts.js";
+import { SERVED, servedPath, splitUrl } from "./request-facts.js";
 import type { ErrorStep } from "./steps.js";
 
 export interface ErrorLogger {
@@ -60,7 +60,7 @@ export function requestValidationErrorHandler(err: RequestValidationError, _req:
 
 /** Every path the app serves answers 405 with `Allow` to another method, and 204 to OPTIONS; any other path is 404. */
 export function notFoundOrNotAllowed(req: IncomingMessage, res: ServerResponse): void {
-  const allowed = SERVED.get(servedPath((req.url ?? "").split("?")[0] ?? ""));
+  const allowed = SERVED.get(servedPath(splitUrl(req.url).path));
   if (!allowed) return sendError(res, 404, "not found");
   res.setHeader("Allow", [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", "));
   if (req.method === "OPTIONS") {
@@ -84,7 +84,7 @@ export class MalformedQueryError extends Error {
   }
 }
 
-const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0];
+const pathOf = (req: IncomingMessage) => splitUrl(req.url).path;
 
 export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
   return (err, req, res, next) => {

@@ -1,5 +1,6 @@
 // The query string as the routes want it: flat strings, and an escape that does not decode refused, not guessed at.
 import { MalformedQueryError } from "./errors.js";
+import { splitUrl } from "./request-facts.js";
 import type { Step } from "./steps.js";
 
 export const MALFORMED = Symbol("malformed query");
@@ -29,7 +30,6 @@ export function parseQuery(query: string | null): Record<string | symbol, string
 
 export const refuseMalformedQuery: Step = (req, _res, next) => {
   // express has parsed the query by now; on the webhook path, which bypasses express, nobody has.
-  const cut = req.url?.indexOf("?") ?? -1;
-  const query = (req as { query?: object }).query ?? parseQuery(cut < 0 ? null : req.url!.slice(cut + 1));
+  const query = (req as { query?: object }).query ?? parseQuery(splitUrl(req.url).query);
   next(MALFORMED in query ? new MalformedQueryError() : undefined);
 };

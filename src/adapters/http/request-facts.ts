@@ -25,7 +25,7 @@ type Routed = IncomingMessage & { route?: { path?: unknown }; originalUrl?: stri
 function patternOf(req: Routed): string {
   if (typeof req.route?.path === "string") return req.route.path;
   // originalUrl: a mounted router (the docs) rewrites req.url while it serves.
-  const path = servedPath((req.originalUrl ?? req.url ?? "").split("?")[0] ?? "");
+  const path = servedPath(splitUrl(req.originalUrl ?? req.url).path);
   if (SERVED.has(path)) return path;
   return path.startsWith("/docs/") ? "/docs" : "unmatched";
 }

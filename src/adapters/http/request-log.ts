@@ -1,6 +1,6 @@
 // One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
 import { randomUUID } from "node:crypto";
-import { isEventStream, routeOf } from "./request-facts.js";
+import { isEventStream, routeOf, splitUrl } from "./request-facts.js";
 import { verdictOf } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
@@ -15,9 +15,7 @@ export function requestLog(logger: RequestLogger): Step {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     // As sent, without the query (which may hold search words); read now, before a mounted router rewrites req.url.
-    const url = req.url ?? "";
-    const queryAt = url.indexOf("?");
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const { path } = splitUrl(req.url);
     const offered = req.headers["x-request-id"];
     const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
     res.setHeader("X-Request-Id", id);
