@@ -1,4 +1,4 @@
-// POST /webhook, every spelling of it: the gate, the contract's validation, the IngestMessage use case, then one answer from the table.
+// POST /webhook, every spelling of it: the gate, the contract's validation (a plainly valid body taken directly), the IngestMessage use case, then one answer from the table.
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { validateResponse } from "@ts-rest/core";
@@ -8,6 +8,7 @@ import { contract } from "../../contracts/contract.js";
 import { isLoggedResult, type Delivery } from "../../domain/delivery.js";
 import { issuesOf, sendJson, type ErrorLogger } from "./errors.js";
 import type { Reply, Step } from "./steps.js";
+import { acceptedWebhook } from "./webhook-accept.js";
 import type { GateOutcome, WebhookGate } from "./webhook-gate.js";
 import { answerOf, reasonOf, type WebhookVerdict } from "./webhook-results.js";
 
@@ -51,12 +52,15 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
     options.gate(req, (gated) => {
       const outcome = { ...gated, arrivedAt };
       if (outcome.verdict) return conclude(req, res, outcome.verdict, outcome);
-      const parsed = route.body.safeParse(outcome.json);
-      if (!parsed.success) {
-        const verdict = { result: "validation_error", notJson: false, errors: issuesOf(parsed.error, "body"), messageId: sentMessageId(outcome.json) } as const;
-        return conclude(req, res, verdict, outcome);
+      let message = acceptedWebhook(outcome.json);
+      if (message === undefined) {
+        const parsed = route.body.safeParse(outcome.json);
+        if (!parsed.success) {
+          const verdict = { result: "validation_error", notJson: false, errors: issuesOf(parsed.error, "body"), messageId: sentMessageId(outcome.json) } as const;
+          return conclude(req, res, verdict, outcome);
+        }
+        message = parsed.data;
       }
-      const message = parsed.data;
       useCases.ingestMessage(message).then(
         (stored) => {
           const messageId = message.message_id;
