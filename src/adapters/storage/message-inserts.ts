@@ -51,7 +51,8 @@ export function createMessageInserts(db: Kysely<Database>, features: DialectFeat
   const insertBatch = async (rows: Row[]): Promise<InsertOutcome[]> => {
     const firstOf = new Map<string, Row>();
     for (const row of rows) if (!firstOf.has(row.message_id)) firstOf.set(row.message_id, row);
-    // In id order: two batches holding ids the other wants would otherwise deadlock (PostgreSQL).
+    // In id order, the order in which rows committed together arrive on either database: SQLite numbers
+    // them as given, and PostgreSQL's insert function sorts them so (its lock order, against deadlocks).
     const createdIds = new Set(await insertWhereAbsent(db, [...firstOf.values()].sort((a, b) => (a.message_id < b.message_id ? -1 : 1)), features));
     const known = await knownHashes(db, [...firstOf.keys()].filter((id) => !createdIds.has(id)));
     return rows.map((row) => {
