@@ -7,10 +7,12 @@
 // group commit does; the figure is the CPU every postgres process on this machine used meanwhile
 // (read from /proc, so the server must run here), per row. Each variant gets a schema of its own.
 import { readFileSync, readdirSync } from "node:fs";
-import pg from "pg";
-import { openDatabase } from "../dist/adapters/storage/database.js";
 import { parseArgs } from "node:util";
+import pg from "pg";
+import { timestampKey } from "../dist/domain/message.js";
 import { message } from "./dataset.mjs";
+import { postgresStore } from "./postgres-store.mjs";
+import { cpuMs } from "./server-process.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -38,44 +40,30 @@ const VARIANTS = {
   ],
 };
 
-/** CPU ms of every postgres process now (user + system; 100 ticks a second). */
-function postgresCpuMs() {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
+/** Every postgres process on this machine now: the server's backends, writers and autovacuum alike. */
+const postgresPids = () =>
+  readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      return readFileSync(`/proc/${pid}/stat`, "utf8").includes("(postgres)");
     } catch {
-      // The process ended between the listing and the read.
+      return false; // it ended between the listing and the read
     }
-  }
-  return ticks * 10;
-}
+  });
+const postgresCpuMs = () => cpuMs(postgresPids());
 
 const rowOf = (i) => {
   const m = message(i, `row-cost-${i}`);
-  return { message_id: m.message_id, from_msisdn: m.from, to_msisdn: m.to, ts: m.ts, ts_key: m.ts, text: m.text, content_hash: `h${i}`, created_at: new Date().toISOString() };
+  return { message_id: m.message_id, from_msisdn: m.from, to_msisdn: m.to, ts: m.ts, ts_key: timestampKey(m.ts), text: m.text, content_hash: `h${i}`, created_at: new Date().toISOString() };
 };
 
-const schemaUrl = (schema) => {
-  const url = new URL(args.database);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  return url.toString();
-};
+const store = postgresStore(args.database);
 
 async function measure(name, drops) {
-  const schema = `lyftr_row_cost_${process.pid}`;
-  const admin = new pg.Client(args.database);
-  await admin.connect();
+  const schema = await store.fresh("row_cost", { migrate: true });
   try {
-    await admin.query(`drop schema if exists ${schema} cascade; create schema ${schema}`);
-    const storage = await openDatabase({ kind: "postgres", url: schemaUrl(schema), poolSize: 2 });
-    await storage.close();
     const clients = await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-      const client = new pg.Client(schemaUrl(schema));
+      const client = new pg.Client(schema.env.DATABASE_URL);
       await client.connect();
       return client;
     }));
@@ -97,8 +85,7 @@ async function measure(name, drops) {
     console.log(`${name.padEnd(48)} ${perRowUs.toFixed(0).padStart(5)} µs of PostgreSQL CPU a row, ${(ROWS / seconds).toFixed(0)} rows/s`);
     await Promise.all(clients.map((client) => client.end()));
   } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await schema.drop();
   }
 }
 

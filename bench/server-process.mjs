@@ -20,8 +20,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * several times what survives a full collection, and the young one to 2 × 16 MB. Under ingest at
  * c=64 that is a 90 MB heap holding 30 MB, and a peak RSS of 180–190 MB. Growing the old
  * generation by a fifth of what survives, with a young generation of 2 × 4 MB, keeps the peak near
- * 125–130 MB. The price is some 45 full collections instead of 11 in ten seconds of ingest, about
- * 140 ms more of collection, or 1 % of the CPU; the young collections cost the same 1.4 s either way.
+ * 111–131 MB. The price is marking under way most of the time, which slows the code as well as
+ * collecting: 0.39–0.44 ms of CPU per webhook against 0.32–0.38 ms without the growing flag
+ * (interleaved runs, README "Performance").
  */
 export const APP_NODE_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=20"];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,7 +80,7 @@ const memoryKbOne = (pid) => {
 const memoryKb = (pids) => pids.map(memoryKbOne).reduce((a, b) => ({ rss: a.rss + b.rss, hwm: a.hwm + b.hwm }), { rss: 0, hwm: 0 });
 
 /** CPU time processes have used, in ms. */
-const cpuMs = (pids) => pids.reduce((sum, p) => sum + cpuMsOne(p), 0);
+export const cpuMs = (pids) => pids.reduce((sum, p) => sum + cpuMsOne(p), 0);
 
 /** CPU time one process has used, in ms (utime + stime in clock ticks; 100 per second on Linux). */
 const cpuMsOne = (pid) => {
