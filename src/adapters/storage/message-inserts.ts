@@ -23,8 +23,11 @@ async function knownHashes(db: Kysely<Database>, ids: string[]): Promise<Map<str
   const known = new Map(
     rows.map((r) => [r.message_id, r.content_hash ?? contentHash({ from: r.from_msisdn, to: r.to_msisdn, ts: r.ts, text: r.text })]),
   );
-  const purged = await db.selectFrom("purged_messages").select(["message_id", "content_hash"]).where("message_id", "in", ids).execute();
-  for (const r of purged) if (!known.has(r.message_id)) known.set(r.message_id, r.content_hash);
+  // Tombstones only for the ids no stored copy answered: a stored copy's fingerprint wins anyway.
+  const unanswered = ids.filter((id) => !known.has(id));
+  if (unanswered.length === 0) return known;
+  const purged = await db.selectFrom("purged_messages").select(["message_id", "content_hash"]).where("message_id", "in", unanswered).execute();
+  for (const r of purged) known.set(r.message_id, r.content_hash);
   return known;
 }
 
