@@ -27,7 +27,7 @@ export interface StorageEvents {
   onMigrationRetry?: (error: unknown, retryInMs: number) => void;
   /**
    * SQLite's text indexer failed a step and tries again shortly, or there is no text index until
-   * restart (its file could not be had), or the search thread could not answer a search (the
+   * restart (its file could not be had), or the background thread could not answer a search (the
    * serving thread did). Searches stay exact meanwhile, only slower.
    */
   onTextIndexError?: (error: Error) => void;

@@ -37,14 +37,14 @@ export function createMessageArrivals(db: Kysely<Database>, features: DialectFea
     async arrivals(filter, range) {
       const narrowed = filter.from !== undefined || filter.q !== undefined;
       // A narrowed read may test many rows to find a few (a quiet sender, a rare needle): where the
-      // dialect reads aside (SQLite's search thread), the webhooks this thread serves do not wait for it.
+      // dialect reads aside (SQLite's background thread), the webhooks this thread serves do not wait for it.
       const aside = narrowed ? features.readAside?.([query(filter, range).compile()]) : undefined;
       if (aside !== undefined) {
         try {
           const [rows] = await aside;
           return (rows as Row[]).map(arrivalOf);
         } catch {
-          // The search thread could not answer: this thread can.
+          // The background thread could not answer: this thread can.
         }
       }
       return (await query(filter, range).execute()).map(arrivalOf);

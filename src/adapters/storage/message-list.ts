@@ -131,7 +131,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
 
   /**
-   * A search, where the dialect reads aside (SQLite's search thread): a needle no index narrows
+   * A search, where the dialect reads aside (SQLite's background thread): a needle no index narrows
    * reads every message, and that must not hold up the webhooks this thread serves.
    */
   const searchedAside =
@@ -142,7 +142,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
         try {
           return await answer;
         } catch {
-          // The search thread could not answer (its copy of the index file replaced, say): this thread can.
+          // The background thread could not answer (its copy of the index file replaced, say): this thread can.
         }
       }
       return here(filter, page);

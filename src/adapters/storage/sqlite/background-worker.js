@@ -1,8 +1,13 @@
 // @ts-check
-// The database's background thread: brings the trigram index up to date and checkpoints the WAL, off the thread that serves requests.
-import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+// The database's background thread, off the thread that serves requests: brings the trigram index
+// up to date and checkpoints the WAL while told to keep the index, and reads text searches between
+// its steps. One thread for both: each thread is a V8 isolate of its own, some 8 MB.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
+import { searchReads } from "./search-reads.js";
 import { BATCH_ROWS, textIndexStep } from "./text-index.js";
 import { checkTextIndexReads, checkTextIndexSchema, isDamage, textIndexFileDamaged } from "./text-index-file.js";
 
@@ -18,23 +23,44 @@ const DAMAGED_RETRY_MS = 60_000;
  */
 const CACHE_KB = 1_024;
 
-/** @type {{ databasePath: string, indexPath: string }} */
-const { databasePath, indexPath } = workerData;
+/**
+ * Niceness of this thread: when it and the thread serving webhooks both want a core, the webhooks
+ * get it. A search that reads every message then slows them least; the index may fall behind under
+ * load, which leaves searches exact (they read the messages it has not reached), and the serving
+ * thread checkpoints a WAL grown past its own threshold (dialect.ts).
+ */
+const NICENESS = 10;
+try {
+  // Linux keeps a niceness per thread, and /proc/thread-self names this one's id.
+  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), NICENESS);
+} catch {
+  // Elsewhere the thread runs at the process's priority: its work still never blocks the serving thread.
+}
+
+/** While the index is not kept, the thread only answers searches; it looks at its orders again after this long. */
+const UNKEPT_MS = 60_000;
+
+/** @type {{ databasePath: string, indexPath: string, lower: string, keepIndex: boolean }} */
+const { databasePath, indexPath, lower, keepIndex } = workerData;
 const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+const searches = searchReads({ databasePath, indexPath, lower });
 
 let stopping = false;
-let nap = new AbortController();
-port.on("message", (message) => {
-  if (message !== "stop") return;
-  stopping = true;
-  nap.abort();
-});
+let keeping = keepIndex;
+/** Ends the pause under way, if one is: every order wakes the thread. */
+let wake = () => {};
 
+// A plain timer, not a timers/promises sleep aborted by each order: with every search an order, an
+// AbortError (and its stack) each time was garbage enough to double this thread's heap under searches.
 /** @param {number} ms */
-const pause = async (ms) => {
-  nap = new AbortController();
-  await sleep(ms, undefined, { signal: nap.signal }).catch(() => undefined);
-};
+const pause = (ms) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    };
+  });
 
 /** @type {BetterSqlite3.Database[]} */
 const connections = [];
@@ -87,21 +113,74 @@ function open() {
 
 /** @type {(() => number) | undefined} */
 let step;
-while (!stopping) {
+const letGo = () => {
+  step = undefined;
+  openedIndex = undefined;
+  closeAll();
+};
+
+/** @typedef {{ search: number, queries: import("./search-reads.js").Query[] }} Search */
+/** @typedef {Search | { keepIndex: boolean } | "stop"} Order */
+
+/** Searches not answered yet, in the order they came. */
+/** @type {Search[]} */
+const waiting = [];
+/** When the next index step is due (performance.now()): at once while the index is behind. */
+let stepDue = 0;
+
+port.on("message", (/** @type {Order} */ message) => {
+  if (message === "stop") {
+    stopping = true;
+  } else if ("search" in message) {
+    waiting.push(message);
+  } else {
+    keeping = message.keepIndex;
+    stepDue = 0;
+    if (!keeping) {
+      // Its files are let go now, and said so: the index file may be set aside and replaced next.
+      // Searches too attach it afresh at the next, rather than read a file set aside as damaged.
+      letGo();
+      searches.close();
+      port.postMessage({ keepIndex: false });
+    }
+  }
+  wake();
+});
+
+/** @param {Search} search */
+function answer({ search, queries }) {
+  try {
+    port.postMessage({ search, rows: searches.read(queries) });
+  } catch (error) {
+    port.postMessage({ search, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function takeIndexStep() {
   try {
     step ??= open();
-    // A full batch means more may be waiting: go on, letting a stop message in between.
-    await (step() === BATCH_ROWS ? nextTurn() : pause(IDLE_MS));
+    // A full batch means more may be waiting: the next step is due at once.
+    stepDue = step() === BATCH_ROWS ? 0 : performance.now() + IDLE_MS;
   } catch (error) {
     // A damage code may come from the messages database too: only the index file's own check blames it.
     const damaged = error instanceof IndexDamaged || (isDamage(error) && openedIndex !== undefined && textIndexFileDamaged(openedIndex));
     // The message only: better-sqlite3's errors lose it when cloned across threads.
     port.postMessage({ damaged, message: error instanceof Error ? error.message : String(error) });
-    step = undefined;
-    openedIndex = undefined;
-    closeAll();
-    await pause(damaged ? DAMAGED_RETRY_MS : RETRY_MS);
+    letGo();
+    stepDue = performance.now() + (damaged ? DAMAGED_RETRY_MS : RETRY_MS);
   }
 }
+
+// Searches and index steps take turns: a search waits for one step at most, and a stream of searches
+// never holds up the steps (nor the WAL checkpoints that come with them, which keep the serving
+// thread's commits short). Between any two, the thread takes a turn, to hear of new orders.
+while (!stopping) {
+  const search = waiting.shift();
+  if (search) answer(search);
+  if (keeping && performance.now() >= stepDue) takeIndexStep();
+  const wait = waiting.length > 0 ? 0 : keeping ? stepDue - performance.now() : UNKEPT_MS;
+  await (wait > 0 ? pause(wait) : nextTurn());
+}
 closeAll();
+searches.close();
 port.close();

@@ -7,11 +7,10 @@ import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { sqliteMigrations } from "./migrations.js";
-import { startSearchThread, type SearchThread } from "./search-thread.js";
+import { startBackgroundThread, type BackgroundThread, type TextIndexer } from "./background-thread.js";
 import { withStatementCache } from "./statement-cache.js";
 import { fold } from "./text-index.js";
 import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
-import type { TextIndexer } from "./text-indexer.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
@@ -62,24 +61,23 @@ export function openSqlite(path: string): OpenedSqlite {
     queries.map((query) => statements.prepare(query.sql).all(query.parameters as unknown[])),
   );
   let index: KeptTextIndex | undefined;
-  /** Where searches read, once the index is kept in the background: a scan of every message never holds up a webhook. */
-  let search: SearchThread | undefined;
+  /** Keeps the index, and reads searches (a scan of every message never holds up a webhook), once started. */
+  let background: BackgroundThread | undefined;
   return {
     db,
     migrations: sqliteMigrations,
     indexText: (options) => {
-      const inBackground = options.inBackground && !inMemory;
-      const kept = (index = keepTextIndex(connection, { databasePath: path, indexPath }, {
+      if (options.inBackground && !inMemory) background = startBackgroundThread({ databasePath: path, indexPath, lower: LOWER }, options.onError);
+      const kept = (index = keepTextIndex(connection, indexPath, {
         ...options,
-        inBackground,
+        background,
         exclusive: (work) => db.connection().execute(async () => work()),
       }));
-      if (inBackground) search = startSearchThread({ databasePath: path, indexPath, lower: LOWER }, options.onError);
       return {
         stop: async () => {
-          await search?.stop();
-          search = undefined;
           await kept.stop();
+          await background?.stop();
+          background = undefined;
         },
       };
     },
@@ -128,7 +126,7 @@ export function openSqlite(path: string): OpenedSqlite {
         fromEquals: (from) => sql<SqlBool>`+messages.from_msisdn = ${from}`,
       },
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
-      readAside: (queries) => search?.read(queries),
+      readAside: (queries) => background?.read(queries),
       // Under Kysely's hold on the connection, so no transaction of its own is open around the read.
       readTogether: (queries) => db.connection().execute(async () => readInOneSnapshot(queries)),
       // SQLite numbers a new row one past the largest: were that row ever deleted, its rowid would be

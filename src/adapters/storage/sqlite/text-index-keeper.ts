@@ -4,7 +4,7 @@ import type { Database as Connection } from "better-sqlite3";
 import { setAside } from "./set-aside.js";
 import { isDamage } from "./text-index-file.js";
 import { attachTextIndex, claimTextIndex, trigramQueries } from "./text-index.js";
-import { startTextIndexer, type TextIndexer } from "./text-indexer.js";
+import type { BackgroundThread, TextIndexer } from "./background-thread.js";
 
 export interface TextIndexEvents {
   /** A step of the worker failed and is tried again, or there is no index until restart; searches stay exact. */
@@ -31,10 +31,9 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 
 export function keepTextIndex(
   connection: Connection,
-  files: { databasePath: string; indexPath: string },
-  options: TextIndexEvents & { inBackground: boolean; exclusive: (work: () => void) => Promise<void> },
+  indexPath: string,
+  options: TextIndexEvents & { background: BackgroundThread | undefined; exclusive: (work: () => void) => Promise<void> },
 ): KeptTextIndex {
-  const { indexPath } = files;
   /** Set while the attached index may be used. */
   let index: { query: (folded: string) => string | null; read: (folded: string) => void } | undefined;
   /** The file as it was when attached: only that very file is ever set aside, never one another process put there since. */
@@ -98,8 +97,8 @@ export function keepTextIndex(
     if (failure !== undefined) {
       const reason = asError(failure).message;
       options.onError(new Error(`no text index until restart, searches read every message: ${reason}`, { cause: failure }));
-    } else if (options.inBackground) {
-      indexer = startTextIndexer(files, { onError: options.onError, onDamaged: found });
+    } else if (options.background) {
+      indexer = options.background.keepIndex({ onError: options.onError, onDamaged: found });
     }
   };
 

@@ -1,4 +1,4 @@
-// SQLite searches read on a thread of their own: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
+// SQLite searches read on the database's background thread: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
 import { aMessage, keyed } from "../support/messages.js";
+import { lastRowid, progress } from "../support/sqlite-files.js";
 
 const MESSAGES = 20_000;
 const everything = { limit: 100, offset: 0 };
@@ -27,7 +28,7 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ turns: number; 
   }
 }
 
-describe("sqlite search thread", () => {
+describe("sqlite searches on the background thread", () => {
   let dir: string;
   let path: string;
   const opened: Storage[] = [];
@@ -38,7 +39,7 @@ describe("sqlite search thread", () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "lyftr-search-thread-"));
+    dir = mkdtempSync(join(tmpdir(), "lyftr-background-search-"));
     path = join(dir, "app.db");
     const storage = await open(false);
     for (let i = 0; i < MESSAGES; i += 500) {
@@ -60,19 +61,45 @@ describe("sqlite search thread", () => {
     for (const q of ["zq", "ß", "STRASSE"]) {
       const { result, turns } = await turnsDuring(() => served.messages.list({ q }, everything));
       expect(result.total, q).toBe(q === "STRASSE" ? 0 : MESSAGES / 1_000);
-      // Thousands on the search thread; none while a scan holds the serving thread (the test below).
+      // Thousands on the background thread; none while a scan holds the serving thread (the test below).
       expect(turns, q).toBeGreaterThan(20);
     }
     await served.close();
   });
 
-  it("answers on the serving thread a search the search thread cannot, and reports why", async () => {
+  it("keeps the index up while searches come back to back: they take turns with its steps", async () => {
+    const served = await open(true);
+    // Four searches always waiting, each reading every message (a needle of two characters).
+    let searching = true;
+    const loops = Array.from({ length: 4 }, async () => {
+      let answered = 0;
+      for (; searching; answered++) expect((await served.messages.list({ q: "zq" }, everything)).total).toBeGreaterThanOrEqual(MESSAGES / 1_000);
+      return answered;
+    });
+    try {
+      const news = Array.from({ length: 2_000 }, (_, k) => keyed(aMessage({ message_id: `n${k}`, text: `new ${k}` })));
+      await Promise.all(news.map((m) => served.messages.insertIfAbsent(m)));
+      const target = lastRowid(path);
+      const began = Date.now();
+      while (progress(path).up_to !== target) {
+        if (Date.now() - began > 15_000) throw new Error(`the index stalled at ${progress(path).up_to} of ${target} while searches ran`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      searching = false;
+    }
+    // The searches were under way all along, not queued behind the index.
+    for (const answered of await Promise.all(loops)) expect(answered).toBeGreaterThan(1);
+    await served.close();
+  }, 30_000);
+
+  it("answers on the serving thread a search the background thread cannot, and reports why", async () => {
     const errors: Error[] = [];
     const own = join(dir, "own.db");
     const storage = await openDatabase({ kind: "sqlite", path: own }, { onTextIndexError: (error) => errors.push(error) });
     opened.push(storage);
     await storage.messages.insertIfAbsent(keyed(aMessage({ message_id: "q1", text: "Straße to zq" })));
-    // The indexer's thread too opens the file by path: let it have done so, so only the search thread is refused.
+    // The indexer too opens the file by path: let it have done so, so only the search is refused.
     const index = new BetterSqlite3(`${own}-fts`, { readonly: true });
     try {
       for (const began = Date.now(); index.prepare("select up_to from progress").pluck().get() !== 1; await new Promise((r) => setTimeout(r, 20))) {
@@ -81,7 +108,7 @@ describe("sqlite search thread", () => {
     } finally {
       index.close();
     }
-    // The search thread opens its own connection by path at its first search: with nothing there, it cannot.
+    // Searches open their own connection by path at the first: with nothing there, it cannot.
     renameSync(own, `${own}.away`);
     try {
       const page = await storage.messages.list({ q: "zq" }, everything);
@@ -89,11 +116,11 @@ describe("sqlite search thread", () => {
     } finally {
       renameSync(`${own}.away`, own);
     }
-    const fromSearchThread = errors.map((e) => e.message).filter((m) => m.startsWith("search thread"));
-    expect(fromSearchThread).toEqual([expect.stringMatching(/^search thread: unable to open database file/)]);
+    const fromBackground = errors.map((e) => e.message).filter((m) => m.startsWith("search on the background thread"));
+    expect(fromBackground).toEqual([expect.stringMatching(/^search on the background thread: unable to open database file/)]);
   });
 
-  it("(the contrast) holds the serving thread where no search thread runs: indexText false, as some tests open it", async () => {
+  it("(the contrast) holds the serving thread where no background thread runs: indexText false, as some tests open it", async () => {
     const here = await open(false);
     const { result, turns } = await turnsDuring(() => here.messages.list({ q: "zq" }, everything));
     expect(result.total).toBe(MESSAGES / 1_000);
