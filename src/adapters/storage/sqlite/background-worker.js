@@ -122,8 +122,7 @@ const letGo = () => {
 /** @typedef {{ search: number, queries: import("./search-reads.js").Query[] }} Search */
 /** @typedef {Search | { keepIndex: boolean } | "stop"} Order */
 
-/** Searches not answered yet, in the order they came. */
-/** @type {Search[]} */
+/** Searches not answered yet, in the order they came. @type {Search[]} */
 const waiting = [];
 /** When the next index step is due (performance.now()): at once while the index is behind. */
 let stepDue = 0;
