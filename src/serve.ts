@@ -25,6 +25,7 @@ export async function serve(config: Readonly<Config>, logger: LineLogger, { grac
       onIdleError: (error) => logger.warn({ err: error }, "database connection lost; it will be replaced"),
       onMigrationRetry: (error, retryInMs) =>
         logger.error({ err: error, retryInMs }, "database unavailable at start-up; answering 503 until it is back"),
+      onMigrationWait: () => logger.info({}, "another process has the database file; waiting for it (migrating the schema?)"),
       onTextIndexError: (error) => logger.warn({ err: error }, "text index or background search failed (searches stay exact, only slower)"),
       onTextIndexDamaged: (error, setAside) =>
         logger.warn({ err: error, setAside }, "search index damaged; set aside and rebuilding (searches stay exact, only slower)"),

@@ -113,7 +113,7 @@ describe("upgrading a database that holds messages", () => {
     const path = join(dir, "app.db");
 
     // The release before the delivery log, holding a message; then 0006 interrupted after its table
-    // (SQLite runs no migration in a transaction, so it runs again whole).
+    // (releases before 2026-12-03 ran SQLite migrations outside a transaction, so it runs again whole).
     const old = openSqlite(path);
     const migrator = new Migrator({ db: old.db, provider: { getMigrations: async () => old.migrations } });
     expect(await migrateTo(migrator, "0004_text_index_moves_out")).toBeUndefined();

@@ -82,7 +82,7 @@ export function runPrimary({ workers, logger, graceMs }: PrimaryOptions): void {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   logger.info({ workers }, `starting ${workers} workers`);
-  // The first alone, the others once it listens: it brings the schema up to date, and Kysely's
-  // migrator takes no lock on SQLite, so workers migrating one fresh file together would collide.
+  // The first alone, the others once it listens: it brings the schema up to date, so the others
+  // find it current instead of queueing for the migration lock, and a bad setting stops one worker.
   fork(0);
 }

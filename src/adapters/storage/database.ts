@@ -25,6 +25,8 @@ export interface StorageEvents {
   onIdleError?: (error: Error) => void;
   /** The schema could not be brought up to date yet; another attempt follows after `retryInMs`. */
   onMigrationRetry?: (error: unknown, retryInMs: number) => void;
+  /** Another process has the SQLite file first (migrating it, most likely); this one waits its turn. */
+  onMigrationWait?: () => void;
   /**
    * SQLite's text indexer failed a step and tries again shortly, or there is no text index until
    * restart (its file could not be had), or the background thread could not answer a search (the
@@ -67,18 +69,24 @@ async function migrateWithQuickRetries(opened: OpenedDatabase): Promise<void> {
   return migrate(opened);
 }
 
-/** Applies pending migrations; on PostgreSQL the migrator holds an advisory lock, so instances starting together take turns. */
-async function migrate({ db, migrations, migrationSchema }: OpenedDatabase): Promise<void> {
+/**
+ * Applies pending migrations. Processes starting together take turns: on PostgreSQL the migrator
+ * holds an advisory lock, on SQLite the dialect holds the file's write lock around it.
+ */
+async function migrate({ db, migrations, migrationSchema, migrateAlone }: OpenedDatabase, onWait?: () => void): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: await migrationSchema?.(),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(failed ? `database migration ${failed} failed` : "database migration failed", { cause: error });
-  }
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === "Error")?.migrationName;
+      throw new Error(failed ? `database migration ${failed} failed` : "database migration failed", { cause: error });
+    }
+  };
+  return migrateAlone ? migrateAlone(run, onWait) : run();
 }
 
 /** A repository that answers "unavailable" until the schema is known to be current. */
@@ -114,7 +122,7 @@ export async function openDatabase(
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
     // search index is another matter: indexText never fails for it.
     const opened = openSqlite(location.path);
-    const indexer = await migrate(opened)
+    const indexer = await migrate(opened, events.onMigrationWait)
       .then(() =>
         opened.indexText({
           inBackground: location.indexText ?? true,

@@ -74,4 +74,9 @@ export interface OpenedDatabase {
   migrations: Record<string, Migration>;
   /** Schema for Kysely's own migration tables, where the database has schemas. */
   migrationSchema?: () => Promise<string>;
+  /**
+   * Runs the migrator alone among processes, where it takes no lock of its own (SQLite); `onWait`
+   * once if another process has the database first.
+   */
+  migrateAlone?<T>(work: () => Promise<T>, onWait?: () => void): Promise<T>;
 }

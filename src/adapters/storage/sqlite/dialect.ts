@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, sql, type CompiledQuery, type SqlBool } from "ky
 import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
+import { isBusy, migrateAlone } from "./migration-lock.js";
 import { sqliteMigrations } from "./migrations.js";
 import { startBackgroundThread, type BackgroundThread, type TextIndexer } from "./background-thread.js";
 import { withStatementCache } from "./statement-cache.js";
@@ -15,6 +16,8 @@ import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
 const ASCII_WITHOUT_I_OR_K = /^[\x00-\x68\x6a\x6c-\x7f]*$/;
+/** How long a process starting waits while another migrates the file (an upgrade of a large file rewrites every row). */
+const MIGRATION_WAIT_MS = 10 * 60_000;
 
 export interface OpenedSqlite extends OpenedDatabase {
   /**
@@ -26,16 +29,34 @@ export interface OpenedSqlite extends OpenedDatabase {
   indexText(options: TextIndexEvents & { inBackground: boolean }): TextIndexer;
 }
 
+/**
+ * Processes opening a fresh file together each turn it to WAL, which takes the file alone for a
+ * moment; SQLite answers the others "busy" at once rather than wait (waiting could deadlock), so
+ * try again shortly. Blocking: this runs once, before anything is served.
+ */
+function switchToWal(connection: BetterSqlite3.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 1; ; tries++) {
+    try {
+      connection.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (!isBusy(error) || tries === 100) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 /** Opens (creating folder and file if needed) a database file, or `:memory:`; indexText adds its text index, `<path>-fts`. */
 export function openSqlite(path: string): OpenedSqlite {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const connection = new BetterSqlite3(path);
+  connection.pragma("busy_timeout = 5000");
   // WAL: readers never wait for the writer. synchronous=NORMAL in WAL keeps every commit through a
   // process crash (only an OS crash or power loss can lose the last commits), at a fraction of FULL's fsyncs.
-  connection.pragma("journal_mode = WAL");
+  switchToWal(connection);
   connection.pragma("synchronous = NORMAL");
-  connection.pragma("busy_timeout = 5000");
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection. Requests touch a few hot
   // pages each and the operating system caches the file anyway: 4 MB kept reads and ingest as
   // fast in the bench, with 10-13 MB less peak memory at 100k messages.
@@ -66,6 +87,7 @@ export function openSqlite(path: string): OpenedSqlite {
   return {
     db,
     migrations: sqliteMigrations,
+    migrateAlone: (work, onWait) => migrateAlone(connection, work, { waitMs: MIGRATION_WAIT_MS, onWait }),
     indexText: (options) => {
       if (options.inBackground && !inMemory) background = startBackgroundThread({ databasePath: path, indexPath, lower: LOWER }, options.onError);
       const kept = (index = keepTextIndex(connection, indexPath, {

@@ -53,7 +53,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   },
   // The trigram index leaves the inserting transaction for a file of its own, kept by a worker thread
   // (sqlite/text-index.js). The database gets an identity, so that file can tell whose rows it indexed.
-  // Idempotent: SQLite runs no migration in a transaction, so an interrupted one runs again whole.
+  // Idempotent: releases before 2026-12-03 ran migrations outside a transaction, so an interrupted one runs again whole.
   "0004_text_index_moves_out": {
     async up(db: Kysely<any>) {
       await sql`drop trigger if exists messages_index_text`.execute(db);
