@@ -28,6 +28,7 @@ export interface ClientOptions {
 export type MessageFilters = Pick<z.input<typeof MessagesQuery>, "from" | "to" | "since" | "until" | "q" | "order">;
 
 export { LyftrApiError };
+export { EventStreamTooLarge } from "./event-stream.js";
 export type { MessageStream, MessageStreamOptions } from "./message-stream-client.js";
 
 const PAGE_SIZE = 100;

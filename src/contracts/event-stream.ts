@@ -8,7 +8,23 @@ export type EventStreamItem =
   /** The reconnection time the server asks for, in ms. */
   | { kind: "retry"; ms: number };
 
+/**
+ * The most a block (its data so far, and the line being read) may hold, in UTF-16 units. A message
+ * event is a few kB at most; past this the peer is not a Lyftr stream, and reading on would only
+ * grow memory without end.
+ */
+export const MAX_BLOCK_CHARS = 1 << 20;
+
+/** A block outgrew MAX_BLOCK_CHARS. */
+export class EventStreamTooLarge extends Error {
+  constructor(limit: number) {
+    super(`event stream block over ${limit} characters without an end: not an event stream of this API`);
+    this.name = "EventStreamTooLarge";
+  }
+}
+
 export class EventStreamParser {
+  /** The line being read: no CR or LF in it. */
   private buffer = "";
   /** A chunk ended on CR: a LF starting the next one belongs to the same line end. */
   private afterCR = false;
@@ -18,14 +34,18 @@ export class EventStreamParser {
   private dispatchedId: string;
 
   /** `lastEventId`: what a reconnecting client already had, so a block without `id:` keeps it. */
-  constructor(lastEventId = "") {
+  constructor(
+    lastEventId = "",
+    private readonly maxBlockChars = MAX_BLOCK_CHARS,
+  ) {
     this.idBuffer = lastEventId;
     this.dispatchedId = lastEventId;
   }
 
   /**
    * The items the complete lines in `text` make. A byte order mark is the decoder's to strip
-   * (TextDecoder does); a block the stream ends in the middle of is never dispatched.
+   * (TextDecoder does); a block the stream ends in the middle of is never dispatched. Throws
+   * EventStreamTooLarge once a block outgrows the limit.
    */
   push(text: string): EventStreamItem[] {
     const items: EventStreamItem[] = [];
@@ -33,7 +53,8 @@ export class EventStreamParser {
     const chunk = this.buffer + (this.afterCR && text.startsWith("\n") ? text.slice(1) : text);
     this.afterCR = false;
     let lineStart = 0;
-    for (let i = 0; i < chunk.length; i++) {
+    // The buffer holds no line end: only the new text is scanned, so a long line costs its length once.
+    for (let i = this.buffer.length; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       this.line(chunk.slice(lineStart, i), items);
@@ -44,6 +65,7 @@ export class EventStreamParser {
       lineStart = i + 1;
     }
     this.buffer = chunk.slice(lineStart);
+    if (this.buffer.length + this.data.length > this.maxBlockChars) throw new EventStreamTooLarge(this.maxBlockChars);
     return items;
   }
 
@@ -57,6 +79,7 @@ export class EventStreamParser {
     switch (field) {
       case "data":
         this.data += `${value}\n`;
+        if (this.data.length > this.maxBlockChars) throw new EventStreamTooLarge(this.maxBlockChars);
         break;
       case "event":
         this.type = value;

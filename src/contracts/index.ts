@@ -34,6 +34,7 @@ export {
 } from "./signature.js";
 export {
   createClient,
+  EventStreamTooLarge,
   LyftrApiError,
   type ClientOptions,
   type LyftrClient,

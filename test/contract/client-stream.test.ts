@@ -3,7 +3,7 @@
 import { createServer, connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { LyftrApiError, createClient, type MessageStream } from "../../src/contracts/client.js";
+import { EventStreamTooLarge, LyftrApiError, createClient, type MessageStream } from "../../src/contracts/client.js";
 import { aMessage, keyed } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 
@@ -329,6 +329,39 @@ describe("api.stream() with READ_API_TOKEN set", () => {
       expect((await nextOf(stream)).message_id).toBe(message.message_id);
     } finally {
       await stream.return();
+    }
+  });
+});
+
+describe("api.stream() against a server that is not this API", () => {
+  it("throws EventStreamTooLarge, and hangs up, when the server sends a line without end", async () => {
+    // Not this API: a 200 event stream whose one line never ends, 64 kB at a time while the client reads.
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    let sent = 0;
+    const endless = createServer((socket) => {
+      socket.on("error", () => undefined).on("close", () => closed());
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: ");
+        const chunk = "x".repeat(65_536);
+        const more = () => {
+          while (!socket.destroyed && sent < 64 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!socket.write(chunk)) return void socket.once("drain", more);
+          }
+        };
+        more();
+      });
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    try {
+      const stream = createClient({ baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}` }).stream();
+      await expect(stream.next()).rejects.toThrow(EventStreamTooLarge);
+      await hungUp;
+      // Stopped near the limit (a million characters), not at the 64 MB the server would send.
+      expect(sent).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await new Promise((resolve) => endless.close(resolve));
     }
   });
 });

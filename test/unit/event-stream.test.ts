@@ -1,6 +1,7 @@
 // The Server-Sent Events parser against the WHATWG rules, fed whole and in every possible two-piece cut.
 import { describe, expect, it } from "vitest";
-import { EventStreamParser, type EventStreamItem } from "../../src/contracts/event-stream.js";
+import { TEXT_MAX_CHARS } from "../../src/domain/message.js";
+import { EventStreamParser, EventStreamTooLarge, MAX_BLOCK_CHARS, type EventStreamItem } from "../../src/contracts/event-stream.js";
 
 const parse = (chunks: string[], lastEventId?: string): EventStreamItem[] => {
   const parser = new EventStreamParser(lastEventId);
@@ -65,5 +66,21 @@ describe("EventStreamParser", () => {
   it("never dispatches a block the stream ends inside, nor its id", () => {
     expect(parsesAlike("id: 1\ndata: done\n\nid: 2\ndata: half")).toEqual([event("done", "1")]);
     expect(parsesAlike("id: 1\ndata: done\n\nid: 2\ndata: half\n")).toEqual([event("done", "1")]);
+  });
+
+  it("refuses a block past its limit, whether one endless line or endless data lines, and takes one at the limit", () => {
+    const endlessLine = new EventStreamParser("", 100);
+    expect(endlessLine.push("data: " + "x".repeat(90))).toEqual([]);
+    expect(() => endlessLine.push("x".repeat(10))).toThrow(EventStreamTooLarge);
+    const endlessData = new EventStreamParser("", 100);
+    expect(() => {
+      for (let i = 0; i < 100; i++) endlessData.push("data: 0123456789\n");
+    }).toThrow("event stream block over 100 characters without an end");
+    // 99 characters of data plus its line end: at the limit, and dispatched.
+    expect(parse(["data: " + "y".repeat(99) + "\n", "\n"])).toEqual([event("y".repeat(99))]);
+    expect(new EventStreamParser("", 100).push("data: " + "y".repeat(99) + "\n\n")).toEqual([event("y".repeat(99))]);
+    // The default leaves room for any message the service sends, ten times over: texts of up to
+    // TEXT_MAX_CHARS characters, at most six each once escaped in JSON.
+    expect(MAX_BLOCK_CHARS).toBeGreaterThan(10 * 6 * TEXT_MAX_CHARS);
   });
 });
