@@ -152,5 +152,26 @@ describe.each(DATABASES)("message list on $name", (database) => {
         expect(await repo().list(filter, page), asked).toEqual(await model.list(filter, page));
       }
     });
+
+    // SQLite reads a search's page and total in one statement (searchInOnePass): its total must not
+    // depend on the page, whether the page is full, cut by a position, past the end or empty.
+    it("answers every search as the in-memory model does, past the end and when nothing matches too", async () => {
+      const senders = ["+14155550100", "+14155550101"];
+      const texts = ["hello there", "bye now", "Hello again", "goodbye"];
+      const messages = Array.from({ length: 30 }, (_, i) =>
+        aMessage({ message_id: `q${String(i).padStart(2, "0")}`, from: senders[i % 2]!, ts: T(`10:${String(i % 11).padStart(2, "0")}:00`), text: texts[i % 4]! }),
+      );
+      await fresh.insertAll(messages);
+      const model = memoryRepository(messages);
+      let seed = 11;
+      const pick = <T>(options: readonly T[]): T => options[(seed = (seed * 48271) % 2147483647) % options.length]!;
+      for (let k = 0; k < 60; k++) {
+        const filter: MessageFilter = { q: pick(["hello", "BYE", "e", "zz", "goodbye"]), from: pick([undefined, senders[0]]) };
+        const after = pick([undefined, undefined, { key: keyed(aMessage({ ts: T("10:05:00") })).tsKey, messageId: "q15" }]);
+        const page = { limit: pick([1, 4, 50]), offset: pick([0, 3, 40]), order: pick([undefined, "desc"] as const), after };
+        const asked = JSON.stringify({ filter, page });
+        expect(await repo().list(filter, page), asked).toEqual(await model.list(filter, page));
+      }
+    });
   });
 });

@@ -55,6 +55,12 @@ export interface DialectFeatures {
    */
   readTogether?(queries: CompiledQuery[]): Promise<unknown[][]>;
   /**
+   * A search's page and total are read in one pass over the matching rows, gathered once, rather
+   * than by a page query and a count query that each test every candidate (SQLite, where each
+   * candidate is a row read from the file).
+   */
+  searchInOnePass?: boolean;
+  /**
    * What a message must satisfy, beyond its age, for a purge to delete it; absent: nothing more.
    * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.
    */

@@ -1,5 +1,5 @@
 // Listing messages: the filters, keyset positions in either order, and a total that agrees with the page.
-import type { Kysely, SelectQueryBuilder } from "kysely";
+import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { MessageBatch, MessageFilter, MessagePage, MessageRepository, PageRequest } from "../../application/ports.js";
 import type { ListOrder, ListPosition } from "../../domain/message.js";
 import { compiledByShape } from "./compiled-shapes.js";
@@ -91,10 +91,39 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return listQueries(order, { from, to, sinceKey, untilKey, limit, offset, afterKey: after?.key, afterId: after?.messageId });
   };
 
+  /**
+   * A search's page and total as one statement, where the dialect asks for it: the matching rows'
+   * keys are gathered once, then counted and paged, where a page query and a count query would each
+   * test every candidate's text. At least one row: the total, with the page's columns null when
+   * the page is empty.
+   */
+  const searchInOnePass = (filter: MessageFilter, page: PageRequest): CompiledQuery => {
+    const keys = matching(filter)(db.selectFrom("messages")).select([sql<number>`messages.rowid`.as("r"), "ts_key", "message_id"]);
+    const order = page.order ?? "asc";
+    const direction = sql.raw(order);
+    const after = page.after
+      ? sql`where (ts_key, message_id) ${sql.raw(order === "asc" ? ">" : "<")} (${page.after.key}, ${page.after.messageId})`
+      : sql``;
+    return sql`with matched as materialized ${keys}
+      select counted.total, m.message_id, m.from_msisdn, m.to_msisdn, m.ts, m.text, page.ts_key
+      from (select count(*) as total from matched) as counted
+      left join (select r, ts_key, message_id from matched ${after}
+                 order by ts_key ${direction}, message_id ${direction} limit ${page.limit} offset ${page.offset}) as page on true
+      left join messages as m on m.rowid = page.r
+      order by page.ts_key ${direction}, page.message_id ${direction}`.compile(db);
+  };
+  const onePass = (filter: MessageFilter) => filter.q !== undefined && features.searchInOnePass === true;
+  /** A page from the reads pageAndCount or searchInOnePass made. */
+  const pageOf = (results: unknown[][]): MessagePage => {
+    if (results.length === 2) return { ...batchOf(results[0] as Row[]), total: totalOf(results[1]!) };
+    const rows = results[0] as Array<Row & { total: number | string }>;
+    return { ...batchOf(rows.filter((row) => row.message_id !== null)), total: totalOf(rows) };
+  };
+
   /** One page and the total, from one snapshot, so they agree. */
   const listPage = async (filter: MessageFilter, page: PageRequest): Promise<MessagePage> => {
-    const queries = pageAndCount(filter, page);
-    const [rows, counts] = features.readTogether
+    const queries = onePass(filter) ? [searchInOnePass(filter, page)] : pageAndCount(filter, page);
+    const results = features.readTogether
       ? await features.readTogether(queries)
       : await db
           .transaction()
@@ -104,7 +133,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
             for (const query of queries) results.push((await trx.executeQuery(query)).rows);
             return results;
           });
-    return { ...batchOf(rows as Row[]), total: totalOf(counts!) };
+    return pageOf(results);
   };
 
   // No transaction and no count: each batch of an export stands alone, continuing where the last ended.
@@ -122,10 +151,9 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
 
   // The same reads, compiled here and run where the dialect reads aside (the page and its count in one snapshot there).
   const listAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
+    if (onePass(filter)) return features.readAside?.([searchInOnePass(filter, page)])?.then(pageOf);
     const filtered = matching(filter);
-    return features
-      .readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()])
-      ?.then(([rows, counts]) => ({ ...batchOf(rows as Row[]), total: totalOf(counts!) }));
+    return features.readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()])?.then(pageOf);
   };
   const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> | undefined =>
     features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
