@@ -98,7 +98,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
    * the page is empty.
    */
   const searchInOnePass = (filter: MessageFilter, page: PageRequest): CompiledQuery => {
-    const keys = matching(filter)(db.selectFrom("messages")).select([sql<number>`messages.rowid`.as("r"), "ts_key", "message_id"]);
+    const keys = matching(filter)(db.selectFrom("messages")).select(["ts_key", "message_id"]);
     const order = page.order ?? "asc";
     const direction = sql.raw(order);
     const after = page.after
@@ -107,9 +107,9 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     return sql`with matched as materialized ${keys}
       select counted.total, m.message_id, m.from_msisdn, m.to_msisdn, m.ts, m.text, page.ts_key
       from (select count(*) as total from matched) as counted
-      left join (select r, ts_key, message_id from matched ${after}
+      left join (select ts_key, message_id from matched ${after}
                  order by ts_key ${direction}, message_id ${direction} limit ${page.limit} offset ${page.offset}) as page on true
-      left join messages as m on m.rowid = page.r
+      left join messages as m on m.message_id = page.message_id
       order by page.ts_key ${direction}, page.message_id ${direction}`.compile(db);
   };
   const onePass = (filter: MessageFilter) => filter.q !== undefined && features.searchInOnePass === true;
