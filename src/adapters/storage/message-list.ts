@@ -97,7 +97,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
    * test every candidate's text. At least one row: the total, with the page's columns null when
    * the page is empty.
    */
-  const searchInOnePass = (filter: MessageFilter, page: PageRequest): CompiledQuery => {
+  const pageAndCountInOnePass = (filter: MessageFilter, page: PageRequest): CompiledQuery => {
     const keys = matching(filter)(db.selectFrom("messages")).select(["ts_key", "message_id"]);
     const order = page.order ?? "asc";
     const direction = sql.raw(order);
@@ -113,7 +113,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
       order by page.ts_key ${direction}, page.message_id ${direction}`.compile(db);
   };
   const onePass = (filter: MessageFilter) => filter.q !== undefined && features.searchInOnePass === true;
-  /** A page from the reads pageAndCount or searchInOnePass made. */
+  /** A page from the reads pageAndCount or pageAndCountInOnePass made. */
   const pageOf = (results: unknown[][]): MessagePage => {
     if (results.length === 2) return { ...batchOf(results[0] as Row[]), total: totalOf(results[1]!) };
     const rows = results[0] as Array<Row & { total: number | string }>;
@@ -122,7 +122,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
 
   /** One page and the total, from one snapshot, so they agree. */
   const listPage = async (filter: MessageFilter, page: PageRequest): Promise<MessagePage> => {
-    const queries = onePass(filter) ? [searchInOnePass(filter, page)] : pageAndCount(filter, page);
+    const queries = onePass(filter) ? [pageAndCountInOnePass(filter, page)] : pageAndCount(filter, page);
     const results = features.readTogether
       ? await features.readTogether(queries)
       : await db
@@ -151,7 +151,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
 
   // The same reads, compiled here and run where the dialect reads aside (the page and its count in one snapshot there).
   const listAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
-    if (onePass(filter)) return features.readAside?.([searchInOnePass(filter, page)])?.then(pageOf);
+    if (onePass(filter)) return features.readAside?.([pageAndCountInOnePass(filter, page)])?.then(pageOf);
     const filtered = matching(filter);
     return features.readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()])?.then(pageOf);
   };
