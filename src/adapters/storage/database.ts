@@ -1,4 +1,5 @@
 // Opens the database a URL names, brings its schema up to date, and hands back the repository and the delivery log.
+import { setTimeout as sleep } from "node:timers/promises";
 import { Migrator } from "kysely";
 import { StorageUnavailableError, type DeliveryLog, type MessageRepository } from "../../application/ports.js";
 import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE } from "./database-url.js";
@@ -56,7 +57,6 @@ const MIGRATION_RETRY_MS = 2_000;
  */
 const QUICK_RETRIES_MS = [50, 200, 500];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function migrateWithQuickRetries(opened: OpenedDatabase): Promise<void> {
   for (const pause of QUICK_RETRIES_MS) {

@@ -2,6 +2,7 @@
 // processes starting together on a fresh file would each create the tables, and all but one fail
 // start-up. Holding the file's write lock for the whole run makes them take turns, and undoes a run
 // cut short, since SQLite changes its schema inside a transaction like anything else.
+import { setTimeout as sleep } from "node:timers/promises";
 import type BetterSqlite3 from "better-sqlite3";
 
 export interface MigrationLockOptions {
@@ -14,7 +15,6 @@ export interface MigrationLockOptions {
 /** Waits between two tries, up to this; short, since a run that finds the schema current takes a few ms. */
 const LONGEST_PAUSE_MS = 250;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** "database is locked", plain or extended (SQLITE_BUSY_RECOVERY while another connection replays the WAL, …). */
 export const isBusy = (error: unknown) => String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY");
 
