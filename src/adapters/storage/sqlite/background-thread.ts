@@ -29,11 +29,11 @@ type Report =
   | { keepIndex: false }
   | { damaged: boolean; message: string };
 
-/** The one who keeps the index: told of its failures until it asks to stop, and let go once the thread has closed the index's files. */
+/** The one who keeps the index: told of its failures until it asks to stop, and released once the thread has closed the index's files. */
 interface Indexer {
   events: TextIndexerEvents;
   stopping: boolean;
-  letGo: () => void;
+  release: () => void;
 }
 
 /** A thread that died (out of memory, say) is replaced after this long: searches stay exact meanwhile, only slower. */
@@ -84,7 +84,7 @@ export function startBackgroundThread(
           waiting?.reject(failure);
         }
       } else if ("keepIndex" in report) {
-        indexer?.letGo();
+        indexer?.release();
       } else if (indexer && !indexer.stopping) {
         // An indexer being stopped hears nothing more: its file is about to be replaced, or already was.
         if (report.damaged) indexer.events.onDamaged(new Error(`text index damaged: ${report.message}`));
@@ -101,7 +101,7 @@ export function startBackgroundThread(
         waiting.reject(new Error("background thread exited"));
       }
       // A dead thread holds no file: an indexer being stopped has nothing left to wait for.
-      if (indexer?.stopping) indexer.letGo();
+      if (indexer?.stopping) indexer.release();
       if (!stopping && indexer && !indexer.stopping) restart = setTimeout(start, RESTART_MS).unref();
     });
     running = { worker, exited };
@@ -113,9 +113,9 @@ export function startBackgroundThread(
   return {
     keepIndex(events) {
       if (indexer) throw new Error("the text index is kept already");
-      let letGo!: () => void;
-      const released = new Promise<void>((resolve) => (letGo = resolve));
-      const own: Indexer = { events, stopping: false, letGo };
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const own: Indexer = { events, stopping: false, release };
       indexer = own;
       if (running) running.worker.postMessage({ keepIndex: true });
       else if (!stopping) start();
@@ -126,7 +126,7 @@ export function startBackgroundThread(
           if (running) {
             holdWhileBusy(running.worker);
             running.worker.postMessage({ keepIndex: false });
-          } else own.letGo();
+          } else own.release();
           await released;
           if (indexer === own) indexer = undefined;
           if (running) holdWhileBusy(running.worker);

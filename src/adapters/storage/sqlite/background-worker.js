@@ -113,7 +113,7 @@ function open() {
 
 /** @type {(() => number) | undefined} */
 let step;
-const letGo = () => {
+const closeIndexFiles = () => {
   step = undefined;
   openedIndex = undefined;
   closeAll();
@@ -138,7 +138,7 @@ port.on("message", (/** @type {Order} */ message) => {
     if (!keeping) {
       // Its files are let go now, and said so: the index file may be set aside and replaced next.
       // Searches too attach it afresh at the next, rather than read a file set aside as damaged.
-      letGo();
+      closeIndexFiles();
       searches.close();
       port.postMessage({ keepIndex: false });
     }
@@ -165,7 +165,7 @@ function takeIndexStep() {
     const damaged = error instanceof IndexDamaged || (isDamage(error) && openedIndex !== undefined && textIndexFileDamaged(openedIndex));
     // The message only: better-sqlite3's errors lose it when cloned across threads.
     port.postMessage({ damaged, message: error instanceof Error ? error.message : String(error) });
-    letGo();
+    closeIndexFiles();
     stepDue = performance.now() + (damaged ? DAMAGED_RETRY_MS : RETRY_MS);
   }
 }
