@@ -57,7 +57,6 @@ const MIGRATION_RETRY_MS = 2_000;
  */
 const QUICK_RETRIES_MS = [50, 200, 500];
 
-
 async function migrateWithQuickRetries(opened: OpenedDatabase): Promise<void> {
   for (const pause of QUICK_RETRIES_MS) {
     try {
