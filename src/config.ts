@@ -73,6 +73,8 @@ const Env = z.object({
   RETENTION_DAYS: integer(1, 36_500, undefined),
   // Processes serving the one port (node:cluster); 1 is a single process, as before the setting.
   WORKERS: integer(1, 64, 1),
+  // SQLite's background threads reading text searches; more put overlapping searches on more cores.
+  SEARCH_THREADS: integer(1, 64, 1),
   // Not a setting: the primary numbers the workers it forks (cluster-primary.ts), so that one of them runs retention.
   LYFTR_WORKER_SLOT: integer(0, 63, undefined),
   LOG_LEVEL: z
@@ -118,7 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL.kind === "postgres" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
+    database:
+      e.DATABASE_URL.kind === "postgres"
+        ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        : { ...e.DATABASE_URL, searchThreads: e.SEARCH_THREADS },
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
     publicKeys: Object.freeze(e.WEBHOOK_PUBLIC_KEYS),
     readTokens: Object.freeze(e.READ_API_TOKEN),

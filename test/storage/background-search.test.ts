@@ -6,7 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
 import { aMessage, keyed } from "../support/messages.js";
-import { lastRowid, progress } from "../support/sqlite-files.js";
+import { lastRowid, openHandles, progress } from "../support/sqlite-files.js";
 
 const MESSAGES = 20_000;
 const everything = { limit: 100, offset: 0 };
@@ -32,8 +32,8 @@ describe("sqlite searches on the background thread", () => {
   let dir: string;
   let path: string;
   const opened: Storage[] = [];
-  const open = async (indexText: boolean) => {
-    const storage = await openDatabase({ kind: "sqlite", path, indexText });
+  const open = async (indexText: boolean, searchThreads?: number) => {
+    const storage = await openDatabase({ kind: "sqlite", path, indexText, searchThreads });
     opened.push(storage);
     return storage;
   };
@@ -92,6 +92,25 @@ describe("sqlite searches on the background thread", () => {
     for (const answered of await Promise.all(loops)) expect(answered).toBeGreaterThan(1);
     await served.close();
   }, 30_000);
+
+  it("with two search threads, sends a search that overlaps another to the second, and both answer exactly", async () => {
+    // A connection per thread that has read a search: the serving thread's, and the first thread's two (index and search).
+    const connectionsWith = async (searchThreads: number) => {
+      const served = await open(true, searchThreads);
+      const pages = await Promise.all(Array.from({ length: 4 }, () => served.messages.list({ q: "zq" }, everything)));
+      for (const page of pages) expect(page.total).toBe(MESSAGES / 1_000);
+      const handles = openHandles(path);
+      await served.close();
+      return handles;
+    };
+    const one = await connectionsWith(1);
+    expect(await connectionsWith(2)).toBe(one + 1);
+    // One search at a time never needs the second thread: it is started only once searches overlap.
+    const served = await open(true, 2);
+    for (let k = 0; k < 3; k++) expect((await served.messages.list({ q: "zq" }, everything)).total).toBe(MESSAGES / 1_000);
+    expect(openHandles(path)).toBe(one);
+    await served.close();
+  });
 
   it("answers on the serving thread a search the background thread cannot, and reports why", async () => {
     const errors: Error[] = [];

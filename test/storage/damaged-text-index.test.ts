@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Storage, type StorageEvents } from "../../src/adapters/storage/database.js";
 import { fold } from "../../src/adapters/storage/sqlite/text-index.js";
 import { aMessage, keyed } from "../support/messages.js";
-import { identity, indexed, inspect, progress } from "../support/sqlite-files.js";
+import { identity, indexed, inspect, openHandles, progress } from "../support/sqlite-files.js";
 
 const COUNT = 1_200; // more than one indexing step, so a rebuild is seen half done as well as done
 const PAGE = { limit: 100, offset: 0 };
@@ -80,8 +80,8 @@ describe("damaged sqlite text index", () => {
     onTextIndexDamaged: (error, aside) => damaged.push({ error, setAside: aside }),
     onTextIndexError: (error) => failures.push(error),
   };
-  const open = async (indexText = true) => {
-    const storage = await openDatabase({ kind: "sqlite", path, indexText }, events);
+  const open = async (indexText = true, searchThreads?: number) => {
+    const storage = await openDatabase({ kind: "sqlite", path, indexText, searchThreads }, events);
     opened.push(storage);
     return storage;
   };
@@ -174,6 +174,28 @@ describe("damaged sqlite text index", () => {
     await rebuilt(path);
     expect(setAside(dir)).toHaveLength(1);
     expect(await answers(storage)).toEqual(exact);
+  });
+
+  it("with two search threads, has neither hold the garbled file once it is set aside, and answers exactly", async () => {
+    await seed();
+    const storage = await open(true, 2);
+    // Overlapping searches, so that the second thread too has attached the index.
+    const totals = async () => {
+      const pages = await Promise.all(SEARCHES.map((q) => storage.messages.list({ q }, PAGE)));
+      return Object.fromEntries(pages.map((page, k) => [SEARCHES[k]!, page.total]));
+    };
+    const exactTotals = Object.fromEntries(SEARCHES.map((q) => [q, exact[q]!.total]));
+    expect(await totals()).toEqual(exactTotals);
+    // The serving thread's, the indexer's, and each search thread's.
+    expect(openHandles(`${path}-fts`)).toBe(4);
+
+    garbleWhileOpen(`${path}-fts`, 0);
+    await waitFor("the damage to be reported", () => damaged.length > 0);
+    await rebuilt(path);
+    const [aside] = setAside(dir);
+    expect(openHandles(join(dir, aside!))).toBe(0);
+    expect(await answers(storage)).toEqual(exact);
+    expect(await totals()).toEqual(exactTotals);
   });
 
   it("has the worker find the index file garbled while the service runs, with no search asked", async () => {

@@ -1,4 +1,5 @@
 // Reading a SQLite database and its text index file outside the service, to see what is really on disk.
+import { readdirSync, readlinkSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 
 /** Opens the file read-only, runs `read`, and closes it. */
@@ -19,3 +20,13 @@ export const lastRowid = (path: string) => inspect(path, (db) => db.prepare("sel
 /** How many texts the index file says hold a trigram. */
 export const indexed = (path: string, trigram: string) =>
   inspect(`${path}-fts`, (db) => db.prepare("select count(*) from text_index(?)").pluck().get(`"${trigram}"`));
+
+/** How many of this process's open files are `path` itself: one per SQLite connection to it, whichever thread holds it. */
+export const openHandles = (path: string) =>
+  readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // closed since the listing
+    }
+  }).length;

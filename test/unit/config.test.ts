@@ -22,7 +22,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       port: 8000,
       host: "0.0.0.0",
-      database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db") },
+      database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db"), searchThreads: 1 },
       signingKeys: [],
       publicKeys: [],
       toleranceSeconds: 300,
@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     });
     expect(config.port).toBe(0);
     expect(config.host).toBe("127.0.0.1");
-    expect(config.database).toEqual({ kind: "sqlite", path: ":memory:" });
+    expect(config.database).toEqual({ kind: "sqlite", path: ":memory:", searchThreads: 1 });
     expect(config.signingKeys.map((k) => Buffer.from(k).toString("utf8"))).toEqual(["a", "b"]);
     expect(config.toleranceSeconds).toBe(60);
     expect(config.logLevel).toBe("debug");
@@ -72,6 +72,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ WORKERS: "64" }).workers).toBe(64);
     expect(loadConfig({}).workerSlot).toBeUndefined();
     expect(loadConfig({ LYFTR_WORKER_SLOT: "1" }).workerSlot).toBe(1);
+  });
+
+  it("reads SEARCH_THREADS from 1 (the default) to 64 onto a SQLite location; PostgreSQL searches in the database", () => {
+    expect(loadConfig({ DATABASE_URL: "sqlite:///x.db" }).database).toMatchObject({ kind: "sqlite", searchThreads: 1 });
+    expect(loadConfig({ DATABASE_URL: "sqlite:///x.db", SEARCH_THREADS: " 2 " }).database).toMatchObject({ searchThreads: 2 });
+    expect(loadConfig({ SEARCH_THREADS: "64" }).database).toMatchObject({ searchThreads: 64 });
+    expect(loadConfig({ DATABASE_URL: "postgres://h/db", SEARCH_THREADS: "2" }).database).not.toHaveProperty("searchThreads");
   });
 
   it("reads DELIVERY_LOG_MAX_ROWS from 0 (no delivery log) to ten million", () => {
@@ -129,6 +136,9 @@ describe("loadConfig", () => {
     [{ RETENTION_DAYS: "30d" }, "RETENTION_DAYS"],
     [{ RETENTION_DAYS: "1.5" }, "RETENTION_DAYS"],
     [{ WORKERS: "0" }, "WORKERS"],
+    [{ SEARCH_THREADS: "0" }, "SEARCH_THREADS"],
+    [{ SEARCH_THREADS: "65" }, "SEARCH_THREADS"],
+    [{ SEARCH_THREADS: "two" }, "SEARCH_THREADS"],
     [{ WORKERS: "65" }, "WORKERS"],
     [{ WORKERS: "auto" }, "WORKERS"],
     [{ WORKERS: "-2" }, "WORKERS"],

@@ -9,8 +9,11 @@ import { createMessageRepository } from "./message-repository.js";
 import { openSqlite } from "./sqlite/dialect.js";
 
 export type DatabaseLocation =
-  /** `indexText: false` (tests only) runs no indexer: searches read the rows the index lacks. A damaged index is still replaced. */
-  | { kind: "sqlite"; path: string; indexText?: boolean }
+  /**
+   * `indexText: false` (tests only) runs no indexer: searches read the rows the index lacks. A
+   * damaged index is still replaced. `searchThreads`: background threads reading searches (1).
+   */
+  | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Storage {
@@ -120,7 +123,7 @@ export async function openDatabase(
   if (location.kind === "sqlite") {
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
     // search index is another matter: indexText never fails for it.
-    const opened = openSqlite(location.path);
+    const opened = openSqlite(location.path, { searchThreads: location.searchThreads });
     const indexer = await migrate(opened, events.onMigrationWait)
       .then(() =>
         opened.indexText({

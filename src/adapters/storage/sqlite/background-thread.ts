@@ -20,6 +20,14 @@ export interface BackgroundThread {
   keepIndex(events: TextIndexerEvents): TextIndexer;
   /** Runs the queries in one read transaction on the thread; rejects when they fail there (the caller may run them itself). */
   read(queries: CompiledQuery[]): Promise<unknown[][]>;
+  /** Searches sent and not answered yet. */
+  waiting(): number;
+  /**
+   * Closes the thread's search connection, so that no file it attached stays open; the next
+   * search attaches the index file afresh. Resolved at once when the thread is not running. For a
+   * thread that only searches: on one that keeps the index, it would stop the keeping too.
+   */
+  letGoOfIndex(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,12 +65,15 @@ export function startBackgroundThread(
   const searches = new Map<number, { resolve: (rows: unknown[][]) => void; reject: (error: Error) => void }>();
   let nextSearch = 0;
   let indexer: Indexer | undefined;
+  /** Told once the thread has closed its files (it answers every keepIndex: false), or has exited. */
+  const lettingGo: Array<() => void> = [];
   let stopping = false;
   let running: { worker: Worker; exited: Promise<unknown> } | undefined;
   let restart: NodeJS.Timeout | undefined;
 
   // Held while a search or a stop is under way, so that the process waits for it; never for indexing alone.
-  const holdWhileBusy = (worker: Worker) => (searches.size > 0 || indexer?.stopping || stopping ? worker.ref() : worker.unref());
+  const holdWhileBusy = (worker: Worker) =>
+    searches.size > 0 || indexer?.stopping || lettingGo.length > 0 || stopping ? worker.ref() : worker.unref();
 
   const start = () => {
     clearTimeout(restart);
@@ -84,7 +95,8 @@ export function startBackgroundThread(
           waiting?.reject(failure);
         }
       } else if ("keepIndex" in report) {
-        indexer?.release();
+        if (indexer?.stopping) indexer.release();
+        for (const told of lettingGo.splice(0)) told();
       } else if (indexer && !indexer.stopping) {
         // An indexer being stopped hears nothing more: its file is about to be replaced, or already was.
         if (report.damaged) indexer.events.onDamaged(new Error(`text index damaged: ${report.message}`));
@@ -102,6 +114,7 @@ export function startBackgroundThread(
       }
       // A dead thread holds no file: an indexer being stopped has nothing left to wait for.
       if (indexer?.stopping) indexer.release();
+      for (const told of lettingGo.splice(0)) told();
       if (!stopping && indexer && !indexer.stopping) restart = setTimeout(start, RESTART_MS).unref();
     });
     running = { worker, exited };
@@ -142,6 +155,15 @@ export function startBackgroundThread(
         holdWhileBusy(worker);
         worker.postMessage({ search: id, queries: queries.map((q) => ({ sql: q.sql, parameters: q.parameters })) });
       });
+    },
+    waiting: () => searches.size,
+    letGoOfIndex() {
+      if (!running) return Promise.resolve();
+      const { worker } = running;
+      const told = new Promise<void>((resolve) => lettingGo.push(resolve));
+      holdWhileBusy(worker);
+      worker.postMessage({ keepIndex: false });
+      return told;
     },
     async stop() {
       stopping = true;

@@ -1,7 +1,8 @@
 // @ts-check
 // The database's background thread, off the thread that serves requests: brings the trigram index
 // up to date and checkpoints the WAL while told to keep the index, and reads text searches between
-// its steps. One thread for both: each thread is a V8 isolate of its own, some 8 MB.
+// its steps. One thread for both: each thread is a V8 isolate of its own, some 8 MB. With
+// SEARCH_THREADS above 1 the others run this too, never told to keep the index: searches only.
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";

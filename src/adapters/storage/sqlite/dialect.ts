@@ -8,7 +8,8 @@ import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { isBusy, migrateAlone } from "./migration-lock.js";
 import { sqliteMigrations } from "./migrations.js";
-import { startBackgroundThread, type BackgroundThread, type TextIndexer } from "./background-thread.js";
+import type { TextIndexer } from "./background-thread.js";
+import { startSearchThreads, type SearchThreads } from "./search-threads.js";
 import { withStatementCache } from "./statement-cache.js";
 import { fold } from "./text-index.js";
 import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
@@ -47,8 +48,13 @@ function switchToWal(connection: BetterSqlite3.Database): void {
   }
 }
 
+export interface SqliteOptions {
+  /** Background threads that read text searches (SEARCH_THREADS); the first also keeps the index. 1 unless set. */
+  searchThreads?: number;
+}
+
 /** Opens (creating folder and file if needed) a database file, or `:memory:`; indexText adds its text index, `<path>-fts`. */
-export function openSqlite(path: string): OpenedSqlite {
+export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSqlite {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const connection = new BetterSqlite3(path);
@@ -82,16 +88,18 @@ export function openSqlite(path: string): OpenedSqlite {
     queries.map((query) => statements.prepare(query.sql).all(query.parameters as unknown[])),
   );
   let index: KeptTextIndex | undefined;
-  /** Keeps the index, and reads searches (a scan of every message never holds up a webhook), once started. */
-  let background: BackgroundThread | undefined;
+  /** Keep the index, and read searches (a scan of every message never holds up a webhook), once started. */
+  let background: SearchThreads | undefined;
   return {
     db,
     migrations: sqliteMigrations,
     migrateAlone: (work, onWait) => migrateAlone(connection, work, { waitMs: MIGRATION_WAIT_MS, onWait }),
-    indexText: (options) => {
-      if (options.inBackground && !inMemory) background = startBackgroundThread({ databasePath: path, indexPath, lower: LOWER }, options.onError);
+    indexText: (events) => {
+      if (events.inBackground && !inMemory) {
+        background = startSearchThreads(options.searchThreads ?? 1, { databasePath: path, indexPath, lower: LOWER }, events.onError);
+      }
       const kept = (index = keepTextIndex(connection, indexPath, {
-        ...options,
+        ...events,
         background,
         exclusive: (work) => db.connection().execute(async () => work()),
       }));

@@ -4,7 +4,8 @@ import type { Database as Connection } from "better-sqlite3";
 import { setAside } from "./set-aside.js";
 import { isDamage } from "./text-index-file.js";
 import { attachTextIndex, claimTextIndex, trigramQueries } from "./text-index.js";
-import type { BackgroundThread, TextIndexer } from "./background-thread.js";
+import type { TextIndexer } from "./background-thread.js";
+import type { SearchThreads } from "./search-threads.js";
 
 export interface TextIndexEvents {
   /** A step of the worker failed and is tried again, or there is no index until restart; searches stay exact. */
@@ -32,7 +33,7 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 export function keepTextIndex(
   connection: Connection,
   indexPath: string,
-  options: TextIndexEvents & { background: BackgroundThread | undefined; exclusive: (work: () => void) => Promise<void> },
+  options: TextIndexEvents & { background: SearchThreads | undefined; exclusive: (work: () => void) => Promise<void> },
 ): KeptTextIndex {
   /** Set while the attached index may be used. */
   let index: { query: (folded: string) => string | null; read: (folded: string) => void } | undefined;

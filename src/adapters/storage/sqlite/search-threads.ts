@@ -1,0 +1,38 @@
+// SEARCH_THREADS: searches read on several background threads, so that they use more than one core.
+import type { CompiledQuery } from "kysely";
+import { startBackgroundThread, type BackgroundThread, type TextIndexer, type TextIndexerEvents } from "./background-thread.js";
+
+/** What the SQLite dialect asks of its background threads, however many there are. */
+export interface SearchThreads {
+  keepIndex(events: TextIndexerEvents): TextIndexer;
+  read(queries: CompiledQuery[]): Promise<unknown[][]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The first thread keeps the text index and reads searches, as a single thread does; the others
+ * read searches only. A search goes to the thread with the fewest waiting, the first on a tie, so a
+ * second thread starts (and takes its memory) only once searches overlap.
+ */
+export function startSearchThreads(
+  count: number,
+  files: Parameters<typeof startBackgroundThread>[0],
+  onError: (error: Error) => void,
+): SearchThreads {
+  const threads: BackgroundThread[] = Array.from({ length: Math.max(1, count) }, () => startBackgroundThread(files, onError));
+  const [keeper, ...readers] = threads as [BackgroundThread, ...BackgroundThread[]];
+  return {
+    keepIndex(events) {
+      const indexer = keeper.keepIndex(events);
+      return {
+        // Stopped before the index file is set aside and replaced: no thread may hold the old one open then.
+        stop: async () => void (await Promise.all([indexer.stop(), ...readers.map((reader) => reader.letGoOfIndex())])),
+      };
+    },
+    read(queries) {
+      const idlest = threads.reduce((best, thread) => (thread.waiting() < best.waiting() ? thread : best));
+      return idlest.read(queries);
+    },
+    stop: async () => void (await Promise.all(threads.map((thread) => thread.stop()))),
+  };
+}
