@@ -13,7 +13,7 @@ import { createMetrics } from "./metrics.js";
 import { parseQuery, refuseMalformedQuery } from "./query-string.js";
 import { requireReadToken } from "./read-access.js";
 import { servedPath, splitUrl } from "./request-facts.js";
-import { securityHeaders } from "./security-headers.js";
+import { API_SECURITY_HEADERS, fixedHeaders, pageHeaders } from "./security-headers.js";
 import { requestLog, type RequestLogger } from "./request-log.js";
 import { createRoutes, expressRoutes } from "./routes.js";
 import { runSteps, type Step } from "./steps.js";
@@ -54,10 +54,7 @@ export function createApp(options: AppOptions): RequestListener {
   const observed: Step[] = [
     requestLog(options.logger),
     metrics.observe,
-    securityHeaders({
-      // Swagger UI must load its assets over whatever scheme the service is reached by.
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-    }),
+    fixedHeaders(API_SECURITY_HEADERS),
   ];
 
   for (const step of [...observed, refuseMalformedQuery]) app.use(step);
@@ -84,6 +81,14 @@ export function createApp(options: AppOptions): RequestListener {
       res.end(text);
     }, next);
   });
+  // Swagger UI's pages, the only HTML served, take helmet's headers in place of the short set.
+  app.use(
+    "/docs",
+    pageHeaders({
+      // Swagger UI must load its assets over whatever scheme the service is reached by.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
   app.use(docsRouter());
   app.use(notFoundOrNotAllowed);
   app.use(lastResort);
