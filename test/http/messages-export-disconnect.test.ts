@@ -32,7 +32,7 @@ describe("GET /messages/export when the client stops reading", () => {
     const app = createApp({
       useCases: createUseCases({ messages, deliveries: memoryDeliveryLog() }),
       webhook: { signingKeys: [], publicKeys: [], maxBodyBytes: 65536, toleranceSeconds: 300 },
-      logger: { error: (fields) => void errors.push(fields), warn: () => {}, info: () => {} },
+      logger: { error: (fields) => void errors.push(fields), warn: () => {}, request: () => {} },
     });
     const server = createHttpServer(app, {});
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -77,7 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     logger: {
       error: (fields) => errors.push(fields),
       warn: (fields) => void warnings.push(fields),
-      info: (fields) => void requestLines.push(fields),
+      request: (line) => void requestLines.push(line),
     },
     validateResponses: true,
   });

@@ -30,7 +30,10 @@ describe("quietRepeats", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     lines = [];
-    logger = quietRepeats({ info: sink("info"), warn: sink("warn"), error: sink("error"), fatal: sink("fatal") }, 10_000);
+    logger = quietRepeats(
+      { info: sink("info"), request: (fields) => sink("request")(fields, "request"), warn: sink("warn"), error: sink("error"), fatal: sink("fatal") },
+      10_000,
+    );
   });
   afterEach(() => vi.useRealTimers());
 
@@ -57,9 +60,10 @@ describe("quietRepeats", () => {
   });
 
   it("passes request lines and fatal ones untouched", () => {
-    for (let i = 0; i < 5; i++) logger.info({ path: "/stats" }, "request");
+    for (let i = 0; i < 3; i++) logger.request({ path: "/stats", status: 200 });
+    for (let i = 0; i < 2; i++) logger.info({ purged: 500 }, "purged 500 messages");
     logger.fatal({ err: diskFull() }, "cannot open the database");
     logger.fatal({ err: diskFull() }, "cannot open the database");
-    expect(lines.map((l) => l.level)).toEqual(["info", "info", "info", "info", "info", "fatal", "fatal"]);
+    expect(lines.map((l) => l.level)).toEqual(["request", "request", "request", "info", "info", "fatal", "fatal"]);
   });
 });

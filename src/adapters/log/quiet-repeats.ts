@@ -1,8 +1,13 @@
 // Repeated faults at a bounded rate: the first line of a kind, then one line per interval saying how many more there were.
 import { faultFields } from "./fault-fields.js";
 
+/** A request's fields: plain keys, in the order they are to appear; an undefined one is left out. */
+export type RequestFields = { [key: string]: string | number | boolean | undefined };
+
 export interface LineLogger {
   info(fields: object, message: string): void;
+  /** The line each request makes: `info`, with `msg` "request". */
+  request(fields: RequestFields): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
   fatal(fields: object, message: string): void;
@@ -25,7 +30,7 @@ function keyOf(level: string, message: string, fields: object): string {
 
 /**
  * Wraps a logger so an outage cannot fill the disk: a full disk once made about 4,000 identical
- * lines in 8 s. Request lines (info) and fatal ones pass untouched.
+ * lines in 8 s. Request lines (info, request) and fatal ones pass untouched.
  */
 export function quietRepeats(logger: LineLogger, intervalMs: number): LineLogger {
   const held = new Map<string, Held>();
@@ -43,5 +48,11 @@ export function quietRepeats(logger: LineLogger, intervalMs: number): LineLogger
     const entry: Held = { level, fields, message, repeats: 0, timer };
     held.set(key, entry);
   };
-  return { info: (f, m) => logger.info(f, m), fatal: (f, m) => logger.fatal(f, m), warn: limited("warn"), error: limited("error") };
+  return {
+    info: (f, m) => logger.info(f, m),
+    request: (f) => logger.request(f),
+    fatal: (f, m) => logger.fatal(f, m),
+    warn: limited("warn"),
+    error: limited("error"),
+  };
 }
