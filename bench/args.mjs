@@ -10,7 +10,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --connections <n>         ingest concurrency (64)
   --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
-  --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes`;
+  --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes
+  --search-threads <n>      SEARCH_THREADS for the app server (default: unset, one thread; SQLite only)`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -27,7 +28,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, repeats: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, repeats: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null, searchThreads: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -45,6 +46,7 @@ export function parseArgs(argv) {
     else if (flag === "--read-connections") options.readConnections = positive(flag, value());
     else if (flag === "--loadgen") options.loadgen = value();
     else if (flag === "--workers") options.workers = positive(flag, value());
+    else if (flag === "--search-threads") options.searchThreads = positive(flag, value());
     else if (flag === "--help" || flag === "-h") options.help = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

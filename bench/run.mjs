@@ -62,6 +62,7 @@ if (!names.some(selected)) {
 }
 
 if (options.workers !== null) appEnv.WORKERS = String(options.workers);
+if (options.searchThreads !== null) appEnv.SEARCH_THREADS = String(options.searchThreads);
 installCleanupHandlers();
 const startedAt = new Date();
 // Taken now, when `npm run bench` has just built dist/ from this tree (others may edit src/ meanwhile).

@@ -30,7 +30,7 @@ function keyOf(level: string, message: string, fields: object): string {
 
 /**
  * Wraps a logger so an outage cannot fill the disk: a full disk once made about 4,000 identical
- * lines in 8 s. Request lines (info, request) and fatal ones pass untouched.
+ * lines in 8 s. Info, request and fatal lines pass untouched.
  */
 export function quietRepeats(logger: LineLogger, intervalMs: number): LineLogger {
   const held = new Map<string, Held>();
