@@ -9,10 +9,9 @@ type Helmet = ReturnType<typeof helmet>;
  * What an answer that is data (JSON, NDJSON, CSV, an event stream, metrics) needs, after OWASP's
  * REST Security Cheat Sheet: never kept by a cache (messages are people's words), never sniffed
  * into something runnable, never framed, never read by another origin's page, reached over HTTPS
- * only once it has been. helmet's other headers (a CSP
- * with script and style sources, referrer, DNS prefetch, download and XSS-filter policies, COOP)
- * govern how a browser renders a page; on a 150-byte `/stats` answer they were 600 bytes and some
- * 6% of its throughput (interleaved runs).
+ * only once it has been. helmet's other headers (a CSP with script and style sources, referrer,
+ * DNS prefetch, download and XSS-filter policies, COOP) govern how a browser renders a page; on a
+ * 150-byte `/stats` answer they were 600 bytes and some 6% of its throughput (interleaved runs).
  */
 export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "Cache-Control": "no-store",

@@ -1,13 +1,8 @@
 // SEARCH_THREADS: searches read on several background threads, so that they use more than one core.
-import type { CompiledQuery } from "kysely";
-import { startBackgroundThread, type BackgroundThread, type TextIndexer, type TextIndexerEvents } from "./background-thread.js";
+import { startBackgroundThread, type BackgroundThread } from "./background-thread.js";
 
-/** What the SQLite dialect asks of its background threads, however many there are. */
-export interface SearchThreads {
-  keepIndex(events: TextIndexerEvents): TextIndexer;
-  read(queries: CompiledQuery[]): Promise<unknown[][]>;
-  stop(): Promise<void>;
-}
+/** What the SQLite dialect asks of its background threads, however many there are: what it asks of one. */
+export type SearchThreads = Pick<BackgroundThread, "keepIndex" | "read" | "stop">;
 
 /**
  * The first thread keeps the text index and reads searches, as a single thread does; the others
