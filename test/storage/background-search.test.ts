@@ -3,10 +3,13 @@ import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import type { CompiledQuery } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Storage } from "../../src/adapters/storage/database.js";
+import { startBackgroundThread } from "../../src/adapters/storage/sqlite/background-thread.js";
+import { startSearchThreads } from "../../src/adapters/storage/sqlite/search-threads.js";
 import { aMessage, keyed } from "../support/messages.js";
-import { lastRowid, openHandles, progress } from "../support/sqlite-files.js";
+import { lastRowid, progress } from "../support/sqlite-files.js";
 
 const MESSAGES = 20_000;
 const everything = { limit: 100, offset: 0 };
@@ -32,8 +35,8 @@ describe("sqlite searches on the background thread", () => {
   let dir: string;
   let path: string;
   const opened: Storage[] = [];
-  const open = async (indexText: boolean, searchThreads?: number) => {
-    const storage = await openDatabase({ kind: "sqlite", path, indexText, searchThreads });
+  const open = async (indexText: boolean) => {
+    const storage = await openDatabase({ kind: "sqlite", path, indexText });
     opened.push(storage);
     return storage;
   };
@@ -77,7 +80,8 @@ describe("sqlite searches on the background thread", () => {
       return answered;
     });
     try {
-      const news = Array.from({ length: 2_000 }, (_, k) => keyed(aMessage({ message_id: `n${k}`, text: `new ${k}` })));
+      // Enough for the index to take a while even on a fast machine, so that every loop is answered more than once.
+      const news = Array.from({ length: 8_000 }, (_, k) => keyed(aMessage({ message_id: `n${k}`, text: `new ${k}` })));
       await Promise.all(news.map((m) => served.messages.insertIfAbsent(m)));
       const target = lastRowid(path);
       const began = Date.now();
@@ -94,22 +98,28 @@ describe("sqlite searches on the background thread", () => {
   }, 30_000);
 
   it("with two search threads, sends a search that overlaps another to the second, and both answer exactly", async () => {
-    // A connection per thread that has read a search: the serving thread's, and the first thread's two (index and search).
-    const connectionsWith = async (searchThreads: number) => {
-      const served = await open(true, searchThreads);
-      const pages = await Promise.all(Array.from({ length: 4 }, () => served.messages.list({ q: "zq" }, everything)));
-      for (const page of pages) expect(page.total).toBe(MESSAGES / 1_000);
-      const handles = openHandles(path);
-      await served.close();
-      return handles;
+    // Real threads on the real file, watched: how many reads each was sent.
+    const sent: number[] = [];
+    const watched: typeof startBackgroundThread = (files, onError) => {
+      const k = sent.push(0) - 1;
+      const thread = startBackgroundThread(files, onError);
+      return { ...thread, read: (queries) => ((sent[k]! += 1), thread.read(queries)) };
     };
-    const one = await connectionsWith(1);
-    expect(await connectionsWith(2)).toBe(one + 1);
-    // One search at a time never needs the second thread: it is started only once searches overlap.
-    const served = await open(true, 2);
-    for (let k = 0; k < 3; k++) expect((await served.messages.list({ q: "zq" }, everything)).total).toBe(MESSAGES / 1_000);
-    expect(openHandles(path)).toBe(one);
-    await served.close();
+    const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower" };
+    const count = { sql: "select count(*) as n from messages where text like ?", parameters: ["%zq%"] } as unknown as CompiledQuery;
+    const threads = startSearchThreads(2, files, (error) => { throw error; }, watched);
+    try {
+      const overlapping = await Promise.all(Array.from({ length: 3 }, () => threads.read([count])));
+      for (const rows of overlapping) expect(rows).toEqual([[{ n: MESSAGES / 1_000 }]]);
+      // The first on a tie, the second while the first has one waiting, the first again on the next tie.
+      expect(sent).toEqual([2, 1]);
+      sent.fill(0);
+      // One search at a time never needs the second thread.
+      for (let k = 0; k < 3; k++) expect(await threads.read([count])).toEqual([[{ n: MESSAGES / 1_000 }]]);
+      expect(sent).toEqual([3, 0]);
+    } finally {
+      await threads.stop();
+    }
   });
 
   it("answers on the serving thread a search the background thread cannot, and reports why", async () => {

@@ -13,8 +13,10 @@ export function startSearchThreads(
   count: number,
   files: Parameters<typeof startBackgroundThread>[0],
   onError: (error: Error) => void,
+  // Tests watch the threads through it; the threads are real either way.
+  start: typeof startBackgroundThread = startBackgroundThread,
 ): SearchThreads {
-  const threads: BackgroundThread[] = Array.from({ length: Math.max(1, count) }, () => startBackgroundThread(files, onError));
+  const threads: BackgroundThread[] = Array.from({ length: Math.max(1, count) }, () => start(files, onError));
   const [keeper, ...readers] = threads as [BackgroundThread, ...BackgroundThread[]];
   return {
     keepIndex(events) {
