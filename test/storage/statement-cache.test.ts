@@ -1,4 +1,4 @@
-// The SQLite statement cache: one prepare per SQL text, bounded, and results unchanged.
+// The SQLite statement cache: one prepare per SQL text, bounded, and rows exactly as better-sqlite3 builds them.
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_CACHED_SQL_CHARS, MAX_STATEMENTS, withStatementCache } from "../../src/adapters/storage/sqlite/statement-cache.js";
@@ -39,5 +39,26 @@ describe("withStatementCache", () => {
     expect(second).not.toBe(first);
     expect(prepare).toHaveBeenCalledTimes(2);
     expect(second.all([])).toEqual([{ n: MAX_CACHED_SQL_CHARS / 4 + 1 }]);
+  });
+
+  it("hands over the rows better-sqlite3 would build, by all() and iterate(), and runs writes as they are", () => {
+    const db = withStatementCache(connection);
+    connection.exec("create table kinds (id integer primary key, label text, amount real, data blob, note text)");
+    const write = db.prepare("insert into kinds (label, amount, data, note) values (?, ?, ?, ?)");
+    expect(write.reader).toBe(false);
+    expect(write.run(["a", 1.5, Buffer.from([0, 255]), null]).changes).toBe(1);
+    expect(write.run(["b", -2, null, "x"]).lastInsertRowid).toBe(2);
+    // Two columns named alike (the later one wins, where the first stood), an expression, every storage class.
+    const sql = "select id, label, amount, data, note, label as id, amount * 2 as \"twice amount\" from kinds where id >= ? order by id";
+    const expected = connection.prepare(sql).all(1);
+    expect(expected).toHaveLength(2);
+    const read = db.prepare(sql);
+    expect(read.reader).toBe(true);
+    const rows = read.all([1]);
+    expect(rows).toEqual(expected);
+    expect(rows.map((row) => Object.keys(row as object))).toEqual(expected.map((row) => Object.keys(row as object)));
+    expect([...read.iterate([2])]).toEqual(expected.slice(1));
+    const returning = db.prepare("insert into kinds (label) values (?) returning id, label");
+    expect(returning.all(["c"])).toEqual([{ id: 3, label: "c" }]);
   });
 });

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect, sql, type CompiledQuery, type SqlBool } from "kysely";
+import { Kysely, sql, type CompiledQuery, type SqlBool } from "kysely";
 import { contentHash } from "../content-hash.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
@@ -10,6 +10,7 @@ import { isBusy, migrateAlone } from "./migration-lock.js";
 import { sqliteMigrations } from "./migrations.js";
 import type { TextIndexer } from "./background-thread.js";
 import { startSearchThreads, type SearchThreads } from "./search-threads.js";
+import { PlanOnceSqliteDialect } from "./sqlite-compiler.js";
 import { withStatementCache } from "./statement-cache.js";
 import { fold } from "./text-index.js";
 import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
@@ -82,10 +83,10 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
   const ownChanges = connection.prepare("select total_changes()").pluck();
   const indexPath = inMemory ? ":memory:" : `${path}-fts`;
   const statements = withStatementCache(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<Database>({ dialect: new PlanOnceSqliteDialect({ database: statements }) });
   // better-sqlite3's own transaction: BEGIN, every query and COMMIT in one synchronous call.
   const readInOneSnapshot = connection.transaction((queries: readonly CompiledQuery[]) =>
-    queries.map((query) => statements.prepare(query.sql).all(query.parameters as unknown[])),
+    queries.map((query) => statements.prepare(query.sql).all(query.parameters)),
   );
   let index: KeptTextIndex | undefined;
   /** Keep the index, and read searches (a scan of every message never holds up a webhook), once started. */
