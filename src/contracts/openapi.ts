@@ -44,6 +44,20 @@ const otherResponses = (route: AppRoute) =>
     }),
   );
 
+/**
+ * A 503 for the database says when to try again (the server's RETRY_AFTER_SECONDS); the readiness
+ * probe's 503 does not, nor does the webhook's while no secret is configured.
+ */
+const withRetryAfter = (route: AppRoute, responses: Operation["responses"]): Operation["responses"] => {
+  const unavailable = responses["503"];
+  if (!unavailable || "$ref" in unavailable || tagOf(route) === "Health") return responses;
+  const retryAfter = {
+    description: "Seconds to wait before trying again; sent with `database unavailable`.",
+    schema: { type: "integer" as const, minimum: 1, example: 5 },
+  };
+  return { ...responses, "503": { ...unavailable, headers: { ...unavailable.headers, "Retry-After": retryAfter } } };
+};
+
 export function buildOpenApi(version = "0.1.0") {
   return generateOpenApi(
     contract,
@@ -74,7 +88,7 @@ export function buildOpenApi(version = "0.1.0") {
         ...operation,
         tags: tagOf(route) ? [tagOf(route)!] : [],
         parameters: operation.parameters?.map(describedHeader),
-        responses: { ...operation.responses, ...otherResponses(route) },
+        responses: withRetryAfter(route, { ...operation.responses, ...otherResponses(route) }),
         ...(operation.requestBody && {
           requestBody: { ...operation.requestBody, description: "The message, as the signature covers it.", required: true },
         }),

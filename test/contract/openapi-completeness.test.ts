@@ -90,6 +90,14 @@ describe("OpenAPI document", () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents Retry-After on every 503 for the database, and on no readiness answer", () => {
+    const retryAfter = Object.fromEntries(
+      operations.filter(({ op }) => op.responses["503"]).map(({ name, op }) => [name, op.responses["503"].headers?.["Retry-After"]?.schema?.type ?? null]),
+    );
+    expect(Object.keys(retryAfter).length).toBeGreaterThanOrEqual(7);
+    for (const [name, type] of Object.entries(retryAfter)) expect(type, name).toBe(name.includes("/health/") ? null : "integer");
+  });
+
   it.each(operations)("$name: every field of every body has a description and an example", ({ op }) => {
     const bodies = [
       ["request", op.requestBody?.content?.["application/json"]?.schema],

@@ -1,5 +1,6 @@
 // Error answers everywhere: 404/405 as JSON, malformed URLs as 4xx JSON, no internals, no x-powered-by.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RETRY_AFTER_SECONDS } from "../../src/adapters/http/errors.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
 import { postRaw } from "../support/messages.js";
 
@@ -123,11 +124,15 @@ describe("errors when the database is unavailable", () => {
   });
   afterAll(() => server.close());
 
-  it.each(["/messages", "/messages?q=x&from=%2B15550000001", "/stats", "/deliveries", "/deliveries?result=conflict&cursor=ZDQx"])("GET %s → 503 JSON without internals", async (path) => {
-    const res = await call(server, path);
-    expect(res.status).toBe(503);
-    expectJsonError(res);
-  });
+  it.each(["/messages", "/messages?q=x&from=%2B15550000001", "/stats", "/deliveries", "/deliveries?result=conflict&cursor=ZDQx", "/messages/export", "/messages/stream"])(
+    "GET %s → 503 JSON without internals, and Retry-After",
+    async (path) => {
+      const res = await call(server, path);
+      expect(res.status).toBe(503);
+      expectJsonError(res);
+      expect(res.headers.get("retry-after")).toBe(String(RETRY_AFTER_SECONDS));
+    },
+  );
 
   it("logs the failure instead of showing it", async () => {
     const before = server.loggedErrors.length;

@@ -48,7 +48,9 @@ describe.each(["", " , "])("no webhook secret configured (WEBHOOK_SECRET=%j)", (
     ["oversize, text/plain", paddedTo(2 * LIMIT).body, { "content-type": "text/plain" }],
     ["not JSON at all", "{oops", { "content-type": "application/json" }],
   ])("answers 503 before any other check: %s", async (_name, body, headers) => {
-    await expectRefused(server, () => rawPost(server.baseUrl, body, headers), 503, "webhook secret not configured");
+    const res = await expectRefused(server, () => rawPost(server.baseUrl, body, headers), 503, "webhook secret not configured");
+    // Not a wait that passes: only an operator's configuration ends it.
+    expect(res.retryAfter).toBeNull();
     expect(await storedTotal(server)).toBe(0);
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RETRY_AFTER_SECONDS } from "../../src/adapters/http/errors.js";
 import { aMessage } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { expectError, json, rawPost, signedJson, viaClient } from "./webhook-support.js";
@@ -27,6 +28,13 @@ describe("database closed under a running server", () => {
     const body = json(aMessage());
     expectError(await rawPost(server.baseUrl, body, signedJson(body)), 503);
     expect(server.loggedErrors.length).toBeGreaterThan(before);
+  });
+
+  it("says when to try again: Retry-After in seconds", async () => {
+    const body = json(aMessage());
+    const res = await rawPost(server.baseUrl, body, signedJson(body));
+    expectError(res, 503, "database unavailable");
+    expect(res.retryAfter).toBe(String(RETRY_AFTER_SECONDS));
   });
 
   it("keeps answering 503 to repeated attempts, never 200", async () => {

@@ -7,6 +7,8 @@ import { SECRET, type TestServer } from "../support/server.js";
 export interface RawResponse {
   status: number;
   contentType: string;
+  /** The Retry-After header, or null without one. */
+  retryAfter: string | null;
   text: string;
   body: any;
 }
@@ -36,7 +38,8 @@ export async function toRaw(response: Response): Promise<RawResponse> {
   } catch {
     parsed = undefined; // a test asserting JSON will say so
   }
-  return { status: response.status, contentType: response.headers.get("content-type") ?? "", text, body: parsed };
+  const { headers } = response;
+  return { status: response.status, contentType: headers.get("content-type") ?? "", retryAfter: headers.get("retry-after"), text, body: parsed };
 }
 
 /** A body sent in pieces, so fetch uses chunked transfer encoding and no Content-Length. */
@@ -105,7 +108,7 @@ export async function viaClient(
   call: Promise<{ status: number; body: unknown; headers: Headers }>,
 ): Promise<RawResponse> {
   const { status, body, headers } = await call;
-  return { status, contentType: headers.get("content-type") ?? "", text: JSON.stringify(body), body };
+  return { status, contentType: headers.get("content-type") ?? "", retryAfter: headers.get("retry-after"), text: JSON.stringify(body), body };
 }
 
 /** For afterEach: nothing was logged as an error (no 500s); emptied so one failure does not cascade. */

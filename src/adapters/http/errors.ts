@@ -20,6 +20,14 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
 
 export const sendError = (res: ServerResponse, status: number, detail: string) => sendJson(res, status, { detail });
 
+/**
+ * How long a 503 for the database asks the client to wait before trying again (RFC 9110
+ * Retry-After, in seconds): about as long as a lost connection takes to be replaced, a database
+ * starting up takes between two attempts, or a busy pool makes a request wait before giving up.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+export const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) } as const;
+
 export const VALIDATION_FAILED = "validation failed";
 
 export function validationBody(detail: string, issues: { path: string; message: string }[]): ValidationErrorBody {
@@ -99,6 +107,7 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
     }
     if (err instanceof StorageUnavailableError) {
       logger.error({ err: err.cause, method: req.method, path: pathOf(req) }, "database unavailable");
+      res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
       return void sendError(res, 503, "database unavailable");
     }
     // Errors express and its parsers raise for malformed requests (a bad %-escape in the path, say).

@@ -36,11 +36,12 @@ const sentMessageId = (json: unknown): string | null => {
 export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOptions): Step {
   const conclude = (req: IncomingMessage, res: Reply, verdict: WebhookVerdict, seen: Seen) => {
     res.locals.webhook = verdict;
-    const { status, body, closes } = answerOf(verdict);
+    const { status, body, closes, headers } = answerOf(verdict);
     if (verdict.result === "bad_request") res.destroy(); // the client is gone: nobody to answer
     else {
       if (options.validateResponses) validateResponse({ appRoute: route, response: { status, body } });
       if (closes) res.setHeader("Connection", "close");
+      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
       sendJson(res, status, body);
     }
     // Only what the log keeps is worked out: an accepted webhook never pays for the body's hash.

@@ -1,5 +1,6 @@
 // The one table of POST /webhook: each result the pipeline reaches, and the status, detail and reason it answers with.
 import type { WebhookResult } from "../../domain/delivery.js";
+import { RETRY_AFTER } from "./errors.js";
 
 export interface Issue {
   path: string;
@@ -49,6 +50,8 @@ interface Row<R extends WebhookResult> {
   status: number;
   /** The connection closes after this answer: the rest of the request was never read. */
   closes?: true;
+  /** Headers of this answer beyond Content-Type. */
+  headers?: Readonly<Record<string, string>>;
   /** The answer's body; `reason` is also what the delivery log keeps. */
   body: (verdict: Of<R>) => { detail?: string; reason?: string; errors?: Issue[]; status?: "ok" };
 }
@@ -78,14 +81,14 @@ export const WEBHOOK_ANSWERS: { [R in WebhookResult]: Row<R> } = {
     body: (v) => ({ detail: v.notJson ? "body is not valid JSON" : "validation failed", errors: v.errors }),
   },
   not_configured: { status: 503, body: () => ({ detail: "webhook secret not configured" }) },
-  unavailable: { status: 503, body: () => ({ detail: "database unavailable" }) },
+  unavailable: { status: 503, headers: RETRY_AFTER, body: () => ({ detail: "database unavailable" }) },
   bad_request: { status: 400, body: () => ({ detail: "the request body could not be read" }) },
 };
 
-/** The status and body of a verdict, and whether the connection closes after it, from the table. */
-export function answerOf(verdict: WebhookVerdict): { status: number; body: object; closes: boolean } {
+/** The status, body and headers of a verdict, and whether the connection closes after it, from the table. */
+export function answerOf(verdict: WebhookVerdict): { status: number; body: object; closes: boolean; headers?: Readonly<Record<string, string>> } {
   const row = WEBHOOK_ANSWERS[verdict.result] as Row<WebhookResult>;
-  return { status: row.status, body: row.body(verdict as never), closes: row.closes === true };
+  return { status: row.status, body: row.body(verdict as never), closes: row.closes === true, headers: row.headers };
 }
 
 /** The reason the delivery log keeps: the answer's, or the first validation error's. */
