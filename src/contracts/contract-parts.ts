@@ -15,6 +15,13 @@ export const answer = <T extends ZodTypeAny>(schema: T, description: string, exa
   extendApi(schema.describe(description), { example });
 
 export const error = (description: string, detail: string) => answer(ErrorBody, description, { detail });
+
+/**
+ * How long a 503 for the database asks the client to wait before trying again (RFC 9110
+ * Retry-After, in seconds): about as long as a lost connection takes to be replaced, a database
+ * starting up takes between two attempts, or a busy pool makes a request wait before giving up.
+ */
+export const RETRY_AFTER_SECONDS = 5;
 export const unavailable = error("The database is unavailable; nothing was read or written. Retry later.", "database unavailable");
 export const unauthorized = error(
   "A read token is configured and the request lacks `Authorization: Bearer <token>` or has a wrong one.",

@@ -4,6 +4,7 @@ import { isAppRouteOtherResponse, isZodType, type AppRoute } from "@ts-rest/core
 import { generateOpenApi } from "@ts-rest/open-api";
 import type { ZodTypeAny } from "zod";
 import { contract, type ApiTag } from "./contract.js";
+import { RETRY_AFTER_SECONDS } from "./contract-parts.js";
 
 /** The groups Swagger UI lists, in this order; each route names its own in `metadata.tag`. */
 const TAGS: Record<ApiTag, string> = {
@@ -45,7 +46,7 @@ const otherResponses = (route: AppRoute) =>
   );
 
 /**
- * A 503 for the database says when to try again (the server's RETRY_AFTER_SECONDS); the readiness
+ * A 503 for the database says when to try again (RETRY_AFTER_SECONDS); the readiness
  * probe's 503 does not, nor does the webhook's while no secret is configured.
  */
 const withRetryAfter = (route: AppRoute, responses: Operation["responses"]): Operation["responses"] => {
@@ -53,7 +54,7 @@ const withRetryAfter = (route: AppRoute, responses: Operation["responses"]): Ope
   if (!unavailable || "$ref" in unavailable || tagOf(route) === "Health") return responses;
   const retryAfter = {
     description: "Seconds to wait before trying again; sent with `database unavailable`.",
-    schema: { type: "integer" as const, minimum: 1, example: 5 },
+    schema: { type: "integer" as const, minimum: 1, example: RETRY_AFTER_SECONDS },
   };
   return { ...responses, "503": { ...unavailable, headers: { ...unavailable.headers, "Retry-After": retryAfter } } };
 };

@@ -1,6 +1,6 @@
 // Error answers everywhere: 404/405 as JSON, malformed URLs as 4xx JSON, no internals, no x-powered-by.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RETRY_AFTER_SECONDS } from "../../src/adapters/http/errors.js";
+import { RETRY_AFTER_SECONDS } from "../../src/contracts/contract-parts.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
 import { postRaw } from "../support/messages.js";
 

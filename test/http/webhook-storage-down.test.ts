@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RETRY_AFTER_SECONDS } from "../../src/adapters/http/errors.js";
+import { RETRY_AFTER_SECONDS } from "../../src/contracts/contract-parts.js";
 import { aMessage } from "../support/messages.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { expectError, json, rawPost, signedJson, viaClient } from "./webhook-support.js";

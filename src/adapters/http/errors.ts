@@ -3,6 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:ht
 import type { RequestValidationError } from "@ts-rest/express";
 import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
+import { RETRY_AFTER_SECONDS } from "../../contracts/contract-parts.js";
 import type { ValidationErrorBody } from "../../contracts/error-schemas.js";
 import { SERVED, servedPath, splitUrl } from "./request-facts.js";
 import type { ErrorStep } from "./steps.js";
@@ -20,12 +21,7 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
 
 export const sendError = (res: ServerResponse, status: number, detail: string) => sendJson(res, status, { detail });
 
-/**
- * How long a 503 for the database asks the client to wait before trying again (RFC 9110
- * Retry-After, in seconds): about as long as a lost connection takes to be replaced, a database
- * starting up takes between two attempts, or a busy pool makes a request wait before giving up.
- */
-export const RETRY_AFTER_SECONDS = 5;
+/** The header every 503 for the database carries (the contract's RETRY_AFTER_SECONDS). */
 export const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) } as const;
 
 export const VALIDATION_FAILED = "validation failed";
@@ -107,7 +103,7 @@ export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
     }
     if (err instanceof StorageUnavailableError) {
       logger.error({ err: err.cause, method: req.method, path: pathOf(req) }, "database unavailable");
-      res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+      for (const [name, value] of Object.entries(RETRY_AFTER)) res.setHeader(name, value);
       return void sendError(res, 503, "database unavailable");
     }
     // Errors express and its parsers raise for malformed requests (a bad %-escape in the path, say).
