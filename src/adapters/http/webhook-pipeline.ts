@@ -41,7 +41,8 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
     else {
       if (options.validateResponses) validateResponse({ appRoute: route, response: { status, body } });
       if (closes) res.setHeader("Connection", "close");
-      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+      // Only a 503 has any: an accepted webhook builds no entries list.
+      if (headers !== undefined) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       sendJson(res, status, body);
     }
     // Only what the log keeps is worked out: an accepted webhook never pays for the body's hash.
