@@ -7,9 +7,12 @@ const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
 export const PAGE_LIMIT = 50;
 export const TOP_SENDERS = 10;
 
-export const answer = (res, status, body) => {
+/** `requestId`: the caller's X-Request-Id, sent back as the app does (the bench's wrk maps answers onto requests by it). */
+export const answer = (res, status, body, requestId) => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  const headers = { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) };
+  if (requestId !== undefined) headers["X-Request-Id"] = requestId;
+  res.writeHead(status, headers);
   res.end(text);
 };
 
@@ -43,18 +46,18 @@ export const statsBody = (stats) => ({ ...stats, senders_count: stats.unique_sen
  * `ingest(body, signature)`, `list({ from, limit, offset })`, `stats()`, `ready()`.
  */
 export function serve({ ingest, list, stats, ready, close }) {
-  const reply = (res, work) => {
+  const reply = (res, work, requestId) => {
     let result;
     try {
       result = work();
     } catch (error) {
-      return answer(res, 503, { detail: `database unavailable: ${error.message}` });
+      return answer(res, 503, { detail: `database unavailable: ${error.message}` }, requestId);
     }
     // Synchronous answers (better-sqlite3) go out at once, as in a hand-written server; only pg's wait on a promise.
-    if (typeof result?.then !== "function") return answer(res, result[0], result[1]);
+    if (typeof result?.then !== "function") return answer(res, result[0], result[1], requestId);
     result.then(
-      ([status, body]) => answer(res, status, body),
-      (error) => answer(res, 503, { detail: `database unavailable: ${error.message}` }),
+      ([status, body]) => answer(res, status, body, requestId),
+      (error) => answer(res, 503, { detail: `database unavailable: ${error.message}` }, requestId),
     );
   };
   const server = createServer((req, res) => {
@@ -77,9 +80,10 @@ export function serve({ ingest, list, stats, ready, close }) {
       size += chunk.length;
       if (size <= MAX_BODY) chunks.push(chunk);
     });
+    const requestId = req.headers["x-request-id"];
     req.on("end", () => {
-      if (size > MAX_BODY) return answer(res, 413, { detail: "body too large" });
-      reply(res, () => ingest(Buffer.concat(chunks), req.headers["x-signature"]));
+      if (size > MAX_BODY) return answer(res, 413, { detail: "body too large" }, requestId);
+      reply(res, () => ingest(Buffer.concat(chunks), req.headers["x-signature"]), requestId);
     });
   });
   server.listen(Number(process.env.PORT ?? 8000), process.env.HOST ?? "127.0.0.1");

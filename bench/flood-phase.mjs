@@ -2,6 +2,7 @@
 // once as fast as it goes (what the flood takes from the ceiling) and once at a steady rate below it (what it does to latency).
 import { join } from "node:path";
 import { runLoad } from "./load-process.mjs";
+import { baselineKind } from "./phases.mjs";
 import { DUPLICATE_POOL } from "./scenarios.mjs";
 import { startServer } from "./server-process.mjs";
 import { besideRow, verifyIngest } from "./verify-ingest.mjs";
@@ -10,11 +11,21 @@ import { besideRow, verifyIngest } from "./verify-ingest.mjs";
 export const FLOOD_RATE = 2_000;
 /** Valid webhooks a second in the steady runs: about half of what this machine stores at saturation. */
 export const STEADY_RATE = 2_000;
-const VARIANTS = ["", "-steady"].flatMap((mode) => [
-  { name: `ingest${mode}-alone`, mode, flood: false, logRows: "10000" },
-  { name: `ingest${mode}-beside-flood-log-off`, mode, flood: true, logRows: "0" },
-  { name: `ingest${mode}-beside-flood-log-on`, mode, flood: true, logRows: "10000" },
-]);
+/**
+ * The flood's connections: enough that it keeps its rate while valid ingest keeps the server busy,
+ * whose answers then take 10–20 ms (8, as before, held it to about 1,000 a second).
+ */
+const FLOOD_CONNECTIONS = 64;
+const VARIANTS = [
+  ...["", "-steady"].flatMap((mode) => [
+    { name: `ingest${mode}-alone`, server: "app", mode, flood: false, logRows: "10000" },
+    { name: `ingest${mode}-beside-flood-log-off`, server: "app", mode, flood: true, logRows: "0" },
+    { name: `ingest${mode}-beside-flood-log-on`, server: "app", mode, flood: true, logRows: "10000" },
+  ]),
+  // The bare server under the same flood: what the flood costs on this machine with no work of ours per request.
+  { name: "ingest-alone", server: "baseline", mode: "", flood: false },
+  { name: "ingest-beside-flood", server: "baseline", mode: "", flood: true },
+];
 const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 const ratio = (x) => Math.round(x * 100) / 100;
 
@@ -22,11 +33,13 @@ export async function floodPhase(ctx) {
   if (!ctx.selected("ingest-flood")) return;
   const rows = {};
   for (const variant of VARIANTS) {
-    const db = await ctx.store.fresh(variant.name);
-    const files = { ackedFile: join(ctx.tmp, `${variant.name}.acked`), unansweredFile: join(ctx.tmp, `${variant.name}.unanswered`) };
-    const server = await startServer("app", { env: { ...db.env, WEBHOOK_SECRET: ctx.secret, DELIVERY_LOG_MAX_ROWS: variant.logRows } });
+    const key = `${variant.server}:${variant.name}`;
+    const db = await ctx.store.fresh(`${variant.server}-${variant.name}`);
+    const files = { ackedFile: join(ctx.tmp, `${key}.acked`), unansweredFile: join(ctx.tmp, `${key}.unanswered`) };
+    const env = { ...db.env, WEBHOOK_SECRET: ctx.secret, ...(variant.logRows !== undefined && { DELIVERY_LOG_MAX_ROWS: variant.logRows }) };
+    const server = await startServer(variant.server === "app" ? "app" : baselineKind(ctx), { env });
     const sampling = server.sample();
-    const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10 };
+    const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10, wrk: ctx.loadgen.path };
     const [ingest, flood] = await Promise.all([
       runLoad({
         ...common,
@@ -40,25 +53,33 @@ export async function floodPhase(ctx) {
           ...files,
         },
       }),
-      variant.flood ? runLoad({ ...common, connections: 8, flood: { rate: FLOOD_RATE } }) : null,
+      variant.flood ? runLoad({ ...common, connections: FLOOD_CONNECTIONS, flood: { rate: FLOOD_RATE } }) : null,
     ]);
     const sampled = sampling();
     await server.stop();
     const m = ingest.measured;
-    rows[variant.name] = besideRow({
+    rows[key] = besideRow({
       scenario: variant.name,
+      server: variant.server,
       measured: m,
       sampled,
-      flood: flood && { rps: flood.measured.rps, status: flood.measured.status },
+      flood: flood && { rps: flood.measured.rps, status: flood.measured.status, generator: flood.measured.generator, loadgen_cpu_pct: flood.measured.loadgen_cpu_pct },
       verification: verifyIngest(files, await db.ids()),
     });
     await db.drop();
-    log(`${variant.name}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+    log(`${variant.name} ${variant.server}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+  }
+  const bareAlone = rows["baseline:ingest-alone"];
+  const bareBeside = rows["baseline:ingest-beside-flood"];
+  if (bareAlone && bareBeside) {
+    bareBeside.vs_alone = ratio(bareBeside.rps / bareAlone.rps);
+    ctx.rows.push(bareAlone, bareBeside);
+    log(`the bare server beside the same flood, req/s at saturation: ${bareBeside.vs_alone}× alone`);
   }
   for (const mode of ["", "-steady"]) {
-    const alone = rows[`ingest${mode}-alone`];
-    const off = rows[`ingest${mode}-beside-flood-log-off`];
-    const on = rows[`ingest${mode}-beside-flood-log-on`];
+    const alone = rows[`app:ingest${mode}-alone`];
+    const off = rows[`app:ingest${mode}-beside-flood-log-off`];
+    const on = rows[`app:ingest${mode}-beside-flood-log-on`];
     // What the delivery log costs valid ingest under a flood, and what the flood costs in all: in
     // throughput at saturation, in p99 latency at the steady rate.
     const measure = mode === "" ? (row) => row.rps : (row) => 1 / row.latency_ms.p99;

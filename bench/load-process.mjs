@@ -1,5 +1,5 @@
 // Runs the load generator in a child process (so load and server never share an event loop) and waits for it, bounded:
-// wrk when the run found it (config.wrk, its path) and the load is closed-loop; autocannon (bench/load.mjs) otherwise.
+// wrk when the run found it (config.wrk, its path) for closed-loop load and the flood; autocannon (bench/load.mjs) otherwise.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { trackChild } from "./cleanup.mjs";
@@ -8,8 +8,9 @@ import { runWrk } from "./wrk-load.mjs";
 const LOAD = fileURLToPath(new URL("./load.mjs", import.meta.url));
 
 export function runLoad({ wrk, ...config }) {
-  // wrk has no fixed request rate (wrk2 does): floods and steady rates stay with autocannon.
-  if (wrk && !config.flood && !config.ingest?.rate) return runWrk(wrk, config);
+  // wrk has no fixed request rate (wrk2 does): a paced Lua script gives the flood one, but steady
+  // ingest, whose latency is the figure, stays with autocannon's open-loop rate.
+  if (wrk && !config.ingest?.rate) return runWrk(wrk, config);
   const limitMs = (config.warmupS + config.durationS + config.timeoutS) * 1000 + 60_000;
   const child = trackChild(spawn(process.execPath, [LOAD, JSON.stringify(config)], { stdio: ["pipe", "pipe", "pipe"] }));
   let stdout = "";

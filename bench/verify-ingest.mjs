@@ -19,7 +19,7 @@ export function verifyIngest({ ackedFile, unansweredFile }, stored) {
   return { ok, rows: stored.size, acknowledged: acked.length, missing, in_flight_stored: inFlightStored, unexplained, summary };
 }
 
-/** A results row for an ingest load run against the app beside other work (flood-phase.mjs, search-phase.mjs). */
+/** A results row for an ingest load run beside other work (flood-phase.mjs, search-phase.mjs): the app's, unless `server` says otherwise. */
 export const besideRow = ({ scenario, size = null, measured, sampled: { peakKb, cpuMs }, verification, ...extra }) => ({
   scenario,
   size,

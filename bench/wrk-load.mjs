@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { trackChild } from "./cleanup.mjs";
 import { message } from "./dataset.mjs";
-import { INGEST_LUA, PATHS_LUA, STATIC_LUA } from "./wrk-scripts.mjs";
+import { INGEST_LUA, PACED_FLOOD_LUA, PATHS_LUA, STATIC_LUA } from "./wrk-scripts.mjs";
 
 /**
  * Requests made ready per second of load, well above what this machine ingests (a few thousand a
@@ -113,12 +113,21 @@ export async function runWrk(wrkPath, config) {
   const dir = mkdtempSync(join(tmpdir(), "lyftr-wrk-"));
   try {
     const ingest = config.ingest;
-    // Ingest: a thread per connection, so each thread's answers map onto its requests. Reads: one thread, the lightest.
-    const threads = ingest ? config.connections : 1;
+    // One thread, the lightest: ingest answers map onto their lines by the X-Request-Id they carry back.
+    const threads = 1;
     const script = join(dir, "load.lua");
     const limitMs = (s) => (s + config.timeoutS) * 1000 + 60_000;
     const base = (s) => ["-t", String(threads), "-c", String(config.connections), "-d", `${s}s`, "--timeout", `${config.timeoutS}s`, "-s", script];
     const url = `http://127.0.0.1:${config.port}`;
+
+    if (config.flood) {
+      const body = join(dir, "flood.json");
+      writeFileSync(body, JSON.stringify(message(0, "flood")));
+      writeFileSync(script, PACED_FLOOD_LUA);
+      const run = async (s) => figures(await wrk(wrkPath, [...base(s), `${url}/webhook`, "--", String(config.flood.rate), body], limitMs(s)), null);
+      const warmup = config.warmupS > 0 ? await run(config.warmupS) : null;
+      return { warmup, measured: await run(config.durationS) };
+    }
 
     if (!ingest) {
       const paths = join(dir, "paths.txt");
@@ -135,7 +144,7 @@ export async function runWrk(wrkPath, config) {
     const answered = new Set();
     const acked = new Set();
     let exhausted = 0;
-    let unmapped = 0;
+    let reconnects = 0;
     let firstIndex = 0;
     const run = async (s) => {
       const runDir = mkdtempSync(join(dir, "run-"));
@@ -144,23 +153,22 @@ export async function runWrk(wrkPath, config) {
       firstIndex += threads * perThread;
       const w = await wrk(wrkPath, [...base(s), url, "--", runDir], limitMs(s));
       rmSync(runDir, { recursive: true, force: true });
-      // A reconnect (read or write error) loses a request without an answer: statuses would no longer line up.
-      if (w.connect + w.read + w.write > 0) unmapped += w.connect + w.read + w.write;
+      // A reconnect (read or write error) loses a request without an answer; the ids still map the rest.
+      if (w.connect + w.read + w.write > 0) reconnects += w.connect + w.read + w.write;
       for (const t of w.threads) {
         // wrk calls request() once on its first thread before any connection opens, only to check that
         // the answer parses (script_verify_request, wrk 4.x): that thread's first line is never sent.
         const unsent = t.tid === 0 ? 1 : 0;
-        const order = ids[t.tid].slice(unsent);
-        t.sent -= unsent;
-        const idAt = (k) => order[Math.min(k, order.length - 1)];
+        const idAt = (k) => ids[t.tid][Math.min(k, ids[t.tid].length - 1)];
         if (t.exhausted) exhausted++;
-        for (let k = 0; k < t.sent; k++) sent.add(idAt(k));
-        for (let k = 0; k < t.statuses.length; k++) {
+        for (let k = unsent; k < t.sent; k++) {
+          sent.add(idAt(k));
+          if (t.statuses[k] === ".") continue;
           answered.add(idAt(k));
           if (t.statuses[k] === "2") acked.add(idAt(k));
         }
       }
-      return figures(w, w.threads.map((t) => t.statuses).join(""));
+      return figures(w, w.threads.map((t) => t.statuses.slice(t.tid === 0 ? 1 : 0).replaceAll(".", "")).join(""));
     };
     const warmup = config.warmupS > 0 ? await run(config.warmupS) : null;
     const measured = await run(config.durationS);
@@ -175,7 +183,7 @@ export async function runWrk(wrkPath, config) {
         distinct_acked: acked.size,
         distinct_unanswered: unanswered.length,
         exhausted_threads: exhausted,
-        ...(unmapped > 0 && { unmapped_errors: unmapped }),
+        ...(reconnects > 0 && { reconnect_errors: reconnects }),
       },
     };
   } finally {
