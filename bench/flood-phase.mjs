@@ -37,7 +37,8 @@ export async function floodPhase(ctx) {
     const db = await ctx.store.fresh(`${variant.server}-${variant.name}`);
     const files = { ackedFile: join(ctx.tmp, `${key}.acked`), unansweredFile: join(ctx.tmp, `${key}.unanswered`) };
     const env = { ...db.env, WEBHOOK_SECRET: ctx.secret, ...(variant.logRows !== undefined && { DELIVERY_LOG_MAX_ROWS: variant.logRows }) };
-    const server = await startServer(variant.server === "app" ? "app" : baselineKind(ctx), { env });
+    const kind = variant.server === "app" ? "app" : baselineKind(ctx);
+    const server = await startServer(kind, { env });
     const sampling = server.sample();
     const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10, wrk: ctx.loadgen.path };
     const [ingest, flood] = await Promise.all([
@@ -60,14 +61,14 @@ export async function floodPhase(ctx) {
     const m = ingest.measured;
     rows[key] = besideRow({
       scenario: variant.name,
-      server: variant.server,
+      server: kind,
       measured: m,
       sampled,
       flood: flood && { rps: flood.measured.rps, status: flood.measured.status, generator: flood.measured.generator, loadgen_cpu_pct: flood.measured.loadgen_cpu_pct },
       verification: verifyIngest(files, await db.ids()),
     });
     await db.drop();
-    log(`${variant.name} ${variant.server}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+    log(`${variant.name} ${kind}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
   }
   const bareAlone = rows["baseline:ingest-alone"];
   const bareBeside = rows["baseline:ingest-beside-flood"];
