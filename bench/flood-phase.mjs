@@ -1,5 +1,6 @@
 // Valid ingest beside a flood of unsigned webhooks: alone, then beside the flood with the delivery log off and on;
-// once as fast as it goes (what the flood takes from the ceiling) and once at a steady rate below it (what it does to latency).
+// once as fast as it goes (what the flood takes from the ceiling) and once at a steady rate below it (what it does to latency);
+// the bare server alone and beside the same flood; all of it `--repeats` times over, interleaved, and the medians reported.
 import { join } from "node:path";
 import { runLoad } from "./load-process.mjs";
 import { baselineKind } from "./phases.mjs";
@@ -29,66 +30,108 @@ const VARIANTS = [
 const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 const ratio = (x) => Math.round(x * 100) / 100;
 
+/** One variant once: a fresh database and server, valid ingest with or without the flood beside it. */
+async function runVariant(ctx, variant, repeat) {
+  const key = `${variant.server}:${variant.name}`;
+  const db = await ctx.store.fresh(`${variant.server}-${variant.name}-${repeat}`);
+  const files = { ackedFile: join(ctx.tmp, `${key}-${repeat}.acked`), unansweredFile: join(ctx.tmp, `${key}-${repeat}.unanswered`) };
+  const env = { ...db.env, WEBHOOK_SECRET: ctx.secret, ...(variant.logRows !== undefined && { DELIVERY_LOG_MAX_ROWS: variant.logRows }) };
+  const kind = variant.server === "app" ? "app" : baselineKind(ctx);
+  const server = await startServer(kind, { env });
+  const sampling = server.sample();
+  const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10, wrk: ctx.loadgen.path };
+  const [ingest, flood] = await Promise.all([
+    runLoad({
+      ...common,
+      connections: ctx.options.connections,
+      ingest: {
+        dupRatio: 0,
+        poolSize: DUPLICATE_POOL,
+        idPrefix: `${ctx.runTag}-${variant.name}-${repeat}`,
+        indexBase: 70_000_000,
+        ...(variant.mode === "-steady" && { rate: STEADY_RATE }),
+        ...files,
+      },
+    }),
+    variant.flood ? runLoad({ ...common, connections: FLOOD_CONNECTIONS, flood: { rate: FLOOD_RATE } }) : null,
+  ]);
+  const sampled = sampling();
+  await server.stop();
+  const m = ingest.measured;
+  const row = besideRow({
+    scenario: variant.name,
+    server: kind,
+    measured: m,
+    sampled,
+    flood: flood && { rps: flood.measured.rps, status: flood.measured.status, generator: flood.measured.generator, loadgen_cpu_pct: flood.measured.loadgen_cpu_pct },
+    verification: verifyIngest(files, await db.ids()),
+  });
+  await db.drop();
+  const of = ctx.options.repeats > 1 ? ` (${repeat + 1} of ${ctx.options.repeats})` : "";
+  log(`${variant.name} ${kind}${of}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+  return row;
+}
+
+/** The middle value (the lower of the two middle ones for an even count). */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/**
+ * Rows of one comparison, each run `repeats` times, each repeat's rows back to back so a ratio
+ * compares runs minutes apart at most; `ratios(rowsOfOneRepeat)` gives that repeat's ratios. The
+ * repeat whose first ratio is the median is the one shown, with every repeat's ratios beside it,
+ * and any failed check of stored against acknowledged ids from any repeat.
+ */
+function medianRepeat(repeats, ratios) {
+  const all = repeats.map(ratios);
+  const k = all.findIndex((r) => r[0] === median(all.map((r) => r[0])));
+  const shown = repeats[k];
+  for (const [key, row] of Object.entries(shown)) {
+    row.repeats = repeats.map((rows) => ({ rps: rows[key].rps, p99_ms: rows[key].latency_ms.p99, flood_rps: rows[key].flood?.rps ?? null }));
+    row.verification = repeats.map((rows) => rows[key].verification).find((v) => !v.ok) ?? row.verification;
+  }
+  return { shown, all };
+}
+
 export async function floodPhase(ctx) {
   if (!ctx.selected("ingest-flood")) return;
-  const rows = {};
-  for (const variant of VARIANTS) {
-    const key = `${variant.server}:${variant.name}`;
-    const db = await ctx.store.fresh(`${variant.server}-${variant.name}`);
-    const files = { ackedFile: join(ctx.tmp, `${key}.acked`), unansweredFile: join(ctx.tmp, `${key}.unanswered`) };
-    const env = { ...db.env, WEBHOOK_SECRET: ctx.secret, ...(variant.logRows !== undefined && { DELIVERY_LOG_MAX_ROWS: variant.logRows }) };
-    const kind = variant.server === "app" ? "app" : baselineKind(ctx);
-    const server = await startServer(kind, { env });
-    const sampling = server.sample();
-    const common = { port: server.port, secret: ctx.secret, durationS: ctx.options.durationS, warmupS: ctx.options.warmupS, timeoutS: 10, wrk: ctx.loadgen.path };
-    const [ingest, flood] = await Promise.all([
-      runLoad({
-        ...common,
-        connections: ctx.options.connections,
-        ingest: {
-          dupRatio: 0,
-          poolSize: DUPLICATE_POOL,
-          idPrefix: `${ctx.runTag}-${variant.name}`,
-          indexBase: 70_000_000,
-          ...(variant.mode === "-steady" && { rate: STEADY_RATE }),
-          ...files,
-        },
-      }),
-      variant.flood ? runLoad({ ...common, connections: FLOOD_CONNECTIONS, flood: { rate: FLOOD_RATE } }) : null,
-    ]);
-    const sampled = sampling();
-    await server.stop();
-    const m = ingest.measured;
-    rows[key] = besideRow({
-      scenario: variant.name,
-      server: kind,
-      measured: m,
-      sampled,
-      flood: flood && { rps: flood.measured.rps, status: flood.measured.status, generator: flood.measured.generator, loadgen_cpu_pct: flood.measured.loadgen_cpu_pct },
-      verification: verifyIngest(files, await db.ids()),
-    });
-    await db.drop();
-    log(`${variant.name} ${kind}: ${m.rps} req/s, p99 ${m.latency_ms.p99} ms${flood ? `; flood ${flood.measured.rps} req/s answered` : ""}`);
+  // Interleaved: every variant once, then again, so each repeat's ratios compare neighbouring runs.
+  const repeats = [];
+  for (let repeat = 0; repeat < ctx.options.repeats; repeat++) {
+    const rows = {};
+    for (const variant of VARIANTS) rows[`${variant.server}:${variant.name}`] = await runVariant(ctx, variant, repeat);
+    repeats.push(rows);
   }
-  const bareAlone = rows["baseline:ingest-alone"];
-  const bareBeside = rows["baseline:ingest-beside-flood"];
-  if (bareAlone && bareBeside) {
-    bareBeside.vs_alone = ratio(bareBeside.rps / bareAlone.rps);
-    ctx.rows.push(bareAlone, bareBeside);
-    log(`the bare server beside the same flood, req/s at saturation: ${bareBeside.vs_alone}× alone`);
-  }
+  const pick = (rows, keys) => Object.fromEntries(keys.map((key) => [key, rows[key]]));
+  const listed = (all, i) => all.map((r) => r[i]).join(", ");
+
+  const bareKeys = ["baseline:ingest-alone", "baseline:ingest-beside-flood"];
+  const bare = medianRepeat(
+    repeats.map((rows) => pick(rows, bareKeys)),
+    (rows) => [ratio(rows[bareKeys[1]].rps / rows[bareKeys[0]].rps)],
+  );
+  bare.shown[bareKeys[1]].vs_alone = median(bare.all.map((r) => r[0]));
+  ctx.rows.push(...bareKeys.map((key) => bare.shown[key]));
+  log(`the bare server beside the same flood, req/s at saturation: ${bare.shown[bareKeys[1]].vs_alone}× alone (repeats ${listed(bare.all, 0)})`);
+
   for (const mode of ["", "-steady"]) {
-    const alone = rows[`app:ingest${mode}-alone`];
-    const off = rows[`app:ingest${mode}-beside-flood-log-off`];
-    const on = rows[`app:ingest${mode}-beside-flood-log-on`];
+    const keys = [`app:ingest${mode}-alone`, `app:ingest${mode}-beside-flood-log-off`, `app:ingest${mode}-beside-flood-log-on`];
     // What the delivery log costs valid ingest under a flood, and what the flood costs in all: in
     // throughput at saturation, in p99 latency at the steady rate.
     const measure = mode === "" ? (row) => row.rps : (row) => 1 / row.latency_ms.p99;
-    on.vs_log_off = ratio(measure(on) / measure(off));
-    on.vs_alone = ratio(measure(on) / measure(alone));
-    off.vs_alone = ratio(measure(off) / measure(alone));
+    const { shown, all } = medianRepeat(
+      repeats.map((rows) => pick(rows, keys)),
+      (rows) => {
+        const [alone, off, on] = keys.map((key) => measure(rows[key]));
+        return [ratio(on / alone), ratio(off / alone), ratio(on / off)];
+      },
+    );
+    const [alone, off, on] = keys.map((key) => shown[key]);
+    [on.vs_alone, off.vs_alone, on.vs_log_off] = [0, 1, 2].map((i) => median(all.map((r) => r[i])));
     ctx.rows.push(alone, off, on);
     const what = mode === "" ? "req/s at saturation" : `1/p99 at ${STEADY_RATE} req/s`;
-    log(`valid ingest beside ${FLOOD_RATE} unsigned req/s, ${what}: ${on.vs_alone}× alone with the delivery log, ${off.vs_alone}× without it; the log's own cost ${on.vs_log_off}×`);
+    log(
+      `valid ingest beside ${FLOOD_RATE} unsigned req/s, ${what}: ${on.vs_alone}× alone with the delivery log (repeats ${listed(all, 0)}), ` +
+        `${off.vs_alone}× without it (${listed(all, 1)}); the log's own cost ${on.vs_log_off}×`,
+    );
   }
 }
