@@ -23,36 +23,32 @@ const childrenCpuMs = (stat) => {
 };
 
 /**
- * One file per thread of `signature TAB body` lines, each a new message except, with dupRatio, every
- * n-th: a byte-for-byte re-send of one of that thread's recent messages. Returns each thread's ids, in order.
+ * The file of `signature TAB body` lines the ingest script sends, each a new message except, with
+ * dupRatio, every n-th: a byte-for-byte re-send of one of the recent ones. Returns the ids, in order.
  */
-function writeIngestFiles(dir, { secret, threads, perThread, firstIndex, dupRatio, poolSize, idPrefix, indexBase }) {
+function writeIngestFile(path, { secret, count, firstIndex, dupRatio, poolSize, idPrefix, indexBase }) {
   const dupEvery = dupRatio > 0 ? Math.round(1 / dupRatio) : 0;
   const sign = (body) => createHmac("sha256", secret).update(body).digest("hex");
+  const lines = [];
   const ids = [];
-  for (let t = 0; t < threads; t++) {
-    const lines = [];
-    const order = [];
-    const pool = [];
-    let created = 0;
-    for (let k = 0; k < perThread; k++) {
-      let entry;
-      if (dupEvery > 0 && pool.length > 0 && (k + 1) % dupEvery === 0) {
-        entry = pool[Math.floor(Math.random() * pool.length)];
-      } else {
-        const n = firstIndex + t * perThread + created++;
-        const { message_id, from, to, ts, text } = message(indexBase + n, `${idPrefix}-${n}`);
-        const body = JSON.stringify(text === null ? { message_id, from, to, ts } : { message_id, from, to, ts, text });
-        entry = { id: message_id, line: `${sign(body)}\t${body}` };
-        if (pool.length < Math.ceil(poolSize / threads)) pool.push(entry);
-        else pool[created % pool.length] = entry;
-      }
-      lines.push(entry.line);
-      order.push(entry.id);
+  const pool = [];
+  let created = 0;
+  for (let k = 0; k < count; k++) {
+    let entry;
+    if (dupEvery > 0 && pool.length > 0 && (k + 1) % dupEvery === 0) {
+      entry = pool[Math.floor(Math.random() * pool.length)];
+    } else {
+      const n = firstIndex + created++;
+      const { message_id, from, to, ts, text } = message(indexBase + n, `${idPrefix}-${n}`);
+      const body = JSON.stringify(text === null ? { message_id, from, to, ts } : { message_id, from, to, ts, text });
+      entry = { id: message_id, line: `${sign(body)}\t${body}` };
+      if (pool.length < poolSize) pool.push(entry);
+      else pool[created % pool.length] = entry;
     }
-    writeFileSync(join(dir, `${t}.tsv`), lines.join("\n") + "\n");
-    ids.push(order);
+    lines.push(entry.line);
+    ids.push(entry.id);
   }
+  writeFileSync(path, lines.join("\n") + "\n");
   return ids;
 }
 
@@ -114,10 +110,9 @@ export async function runWrk(wrkPath, config) {
   try {
     const ingest = config.ingest;
     // One thread, the lightest: ingest answers map onto their lines by the X-Request-Id they carry back.
-    const threads = 1;
     const script = join(dir, "load.lua");
     const limitMs = (s) => (s + config.timeoutS) * 1000 + 60_000;
-    const base = (s) => ["-t", String(threads), "-c", String(config.connections), "-d", `${s}s`, "--timeout", `${config.timeoutS}s`, "-s", script];
+    const base = (s) => ["-t", "1", "-c", String(config.connections), "-d", `${s}s`, "--timeout", `${config.timeoutS}s`, "-s", script];
     const url = `http://127.0.0.1:${config.port}`;
 
     if (config.flood) {
@@ -147,28 +142,26 @@ export async function runWrk(wrkPath, config) {
     let reconnects = 0;
     let firstIndex = 0;
     const run = async (s) => {
-      const runDir = mkdtempSync(join(dir, "run-"));
-      const perThread = Math.ceil((INGEST_RATE_CEILING * s) / threads) + 16;
-      const ids = writeIngestFiles(runDir, { secret: config.secret, threads, perThread, firstIndex, ...ingest });
-      firstIndex += threads * perThread;
-      const w = await wrk(wrkPath, [...base(s), url, "--", runDir], limitMs(s));
-      rmSync(runDir, { recursive: true, force: true });
+      const file = join(dir, "lines.tsv");
+      const count = INGEST_RATE_CEILING * s + 16;
+      const ids = writeIngestFile(file, { secret: config.secret, count, firstIndex, ...ingest });
+      firstIndex += count;
+      const w = await wrk(wrkPath, [...base(s), url, "--", file], limitMs(s));
+      rmSync(file, { force: true });
       // A reconnect (read or write error) loses a request without an answer; the ids still map the rest.
       if (w.connect + w.read + w.write > 0) reconnects += w.connect + w.read + w.write;
-      for (const t of w.threads) {
-        // wrk calls request() once on its first thread before any connection opens, only to check that
-        // the answer parses (script_verify_request, wrk 4.x): that thread's first line is never sent.
-        const unsent = t.tid === 0 ? 1 : 0;
-        const idAt = (k) => ids[t.tid][Math.min(k, ids[t.tid].length - 1)];
-        if (t.exhausted) exhausted++;
-        for (let k = unsent; k < t.sent; k++) {
-          sent.add(idAt(k));
-          if (t.statuses[k] === ".") continue;
-          answered.add(idAt(k));
-          if (t.statuses[k] === "2") acked.add(idAt(k));
-        }
+      const [t] = w.threads;
+      const idAt = (k) => ids[Math.min(k, ids.length - 1)];
+      if (t.exhausted) exhausted++;
+      // wrk calls request() once before any connection opens, only to check that the answer parses
+      // (script_verify_request, wrk 4.x): the first line is never sent.
+      for (let k = 1; k < t.sent; k++) {
+        sent.add(idAt(k));
+        if (t.statuses[k] === ".") continue;
+        answered.add(idAt(k));
+        if (t.statuses[k] === "2") acked.add(idAt(k));
       }
-      return figures(w, w.threads.map((t) => t.statuses.slice(t.tid === 0 ? 1 : 0).replaceAll(".", "")).join(""));
+      return figures(w, t.statuses.slice(1).replaceAll(".", ""));
     };
     const warmup = config.warmupS > 0 ? await run(config.warmupS) : null;
     const measured = await run(config.durationS);

@@ -38,7 +38,7 @@ end
  */
 export const INGEST_LUA = `${REPORT}
 function init(args)
-  file = assert(io.open(args[1] .. "/" .. tid .. ".tsv", "r"))
+  file = assert(io.open(args[1], "r"))
   sent = 0
   statuses = {}
   exhausted = false
