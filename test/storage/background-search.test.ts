@@ -107,7 +107,7 @@ describe("sqlite searches on the background thread", () => {
     };
     const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower" };
     const count = { sql: "select count(*) as n from messages where text like ?", parameters: ["%zq%"] } as unknown as CompiledQuery;
-    const threads = startSearchThreads(2, files, (error) => { throw error; }, watched);
+    const threads = startSearchThreads(2, files, (error) => { throw error; }, undefined, watched);
     try {
       const overlapping = await Promise.all(Array.from({ length: 3 }, () => threads.read([count])));
       for (const rows of overlapping) expect(rows).toEqual([[{ n: MESSAGES / 1_000 }]]);

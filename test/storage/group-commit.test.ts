@@ -53,4 +53,27 @@ describe("groupCommit", () => {
     await pending;
     expect(answered).toBe(true);
   });
+
+  it("writes nothing while held, and what arrives meanwhile joins the batch written after", async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    let hold: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    const write = groupCommit<number, number>(
+      10,
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      () => hold,
+    );
+    const first = write(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = write(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([]);
+    hold = undefined;
+    release();
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

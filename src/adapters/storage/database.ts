@@ -12,8 +12,9 @@ export type DatabaseLocation =
   /**
    * `indexText: false` (tests only) runs no indexer: searches read the rows the index lacks. A
    * damaged index is still replaced. `searchThreads`: background threads reading searches (1).
+   * `walRestartPages`: see SqliteOptions.
    */
-  | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number }
+  | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number; walRestartPages?: number }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Storage {
@@ -123,7 +124,7 @@ export async function openDatabase(
   if (location.kind === "sqlite") {
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
     // search index is another matter: indexText never fails for it.
-    const opened = openSqlite(location.path, { searchThreads: location.searchThreads });
+    const opened = openSqlite(location.path, { searchThreads: location.searchThreads, walRestartPages: location.walRestartPages });
     const indexer = await migrate(opened, events.onMigrationWait)
       .then(() =>
         opened.indexText({

@@ -31,6 +31,11 @@ export interface DialectFeatures {
   /** How many inserts may share one transaction (group commit); 1 commits each on its own. */
   maxWriteBatch: number;
   /**
+   * Undefined while message inserts may commit; otherwise resolved when they may. Absent: always.
+   * SQLite holds them for a few milliseconds while its background thread copies the WAL back whole.
+   */
+  writesHeld?: () => Promise<void> | undefined;
+  /**
    * A value that changes whenever anything is committed to the messages, by this process or any
    * other; absent where the database cannot tell cheaply. Equal values mean unchanged data, so an
    * answer computed after reading one stays exact for as long as it is read again.

@@ -3,12 +3,19 @@
  * Wraps a function that writes a whole batch in one transaction. Items queued while the event
  * loop works through a burst of requests are written together on the next turn; if the
  * transaction fails, every caller in it gets the error, so nothing is acknowledged unwritten.
+ * While `held` answers a promise, no batch is written; items queued meanwhile join the next.
  */
-export function groupCommit<T, R>(maxBatch: number, writeBatch: (items: T[]) => Promise<R[]>): (item: T) => Promise<R> {
+export function groupCommit<T, R>(
+  maxBatch: number,
+  writeBatch: (items: T[]) => Promise<R[]>,
+  held: () => Promise<void> | undefined = () => undefined,
+): (item: T) => Promise<R> {
   let queue: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
 
   const flush = async () => {
+    // Still scheduled while held: what arrives meanwhile waits for this flush.
+    for (let hold = held(); hold; hold = held()) await hold;
     scheduled = false;
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(maxBatch);

@@ -65,7 +65,7 @@ export function createMessageInserts(db: Kysely<Database>, features: DialectFeat
     });
   };
   // The insert commits on its own; the lookups after it read committed rows, stored or purged alike.
-  const insertInBatch = groupCommit<Row, InsertOutcome>(features.maxWriteBatch, insertBatch);
+  const insertInBatch = groupCommit<Row, InsertOutcome>(features.maxWriteBatch, insertBatch, features.writesHeld);
 
   return (message) => {
     const { message_id, from, to, ts, text, tsKey } = message;

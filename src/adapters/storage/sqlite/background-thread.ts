@@ -1,7 +1,8 @@
 // Runs the database's background thread (background-worker.js: text index, WAL checkpoints, text
-// searches): started again if it dies, stopped on close.
+// searches): started again if it dies, stopped on close; holds commits when it asks.
 import { Worker } from "node:worker_threads";
 import type { CompiledQuery } from "kysely";
+import type { WriteHold } from "./write-hold.js";
 
 export interface TextIndexer {
   /** Lets the thread finish its step and close the index's connections (the thread itself goes on). */
@@ -31,9 +32,16 @@ export interface BackgroundThread {
   stop(): Promise<void>;
 }
 
-/** What the worker posts: a search's answer, that it let the index go, or why a step failed. */
+/** A WAL of `pages` pages or more is started over, while `writes` holds the commits (background-worker.js restartWal). */
+export interface WalRestart {
+  pages: number;
+  writes: WriteHold;
+}
+
+/** What the worker posts: a search's answer, a hold of the commits asked or ended, that it let the index go, or why a step failed. */
 type Report =
   | { search: number; rows?: unknown[][]; error?: string }
+  | { holdWrites: boolean }
   | { keepIndex: false }
   | { damaged: boolean; message: string };
 
@@ -61,6 +69,7 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 
 export function startBackgroundThread(
   files: { databasePath: string; indexPath: string; lower: string },
   onError: (error: Error) => void,
+  walRestart?: WalRestart,
 ): BackgroundThread {
   const searches = new Map<number, { resolve: (rows: unknown[][]) => void; reject: (error: Error) => void }>();
   let nextSearch = 0;
@@ -79,13 +88,19 @@ export function startBackgroundThread(
     clearTimeout(restart);
     // From src/ (tests) or dist/ alike: the worker is plain JavaScript beside this module.
     const worker = new Worker(new URL("./background-worker.js", import.meta.url), {
-      workerData: { ...files, keepIndex: indexer !== undefined && !indexer.stopping },
+      workerData: { ...files, keepIndex: indexer !== undefined && !indexer.stopping, walRestartPages: walRestart?.pages ?? Infinity },
       resourceLimits: RESOURCE_LIMITS,
       // Not the process's own flags: some (--input-type, say) make a worker fail at start.
       execArgv: [],
     });
     worker.on("message", (report: Report) => {
-      if ("search" in report) {
+      if ("holdWrites" in report) {
+        if (!report.holdWrites) walRestart?.writes.release();
+        else {
+          walRestart?.writes.hold();
+          worker.postMessage({ writesHeld: walRestart !== undefined });
+        }
+      } else if ("search" in report) {
         const waiting = searches.get(report.search);
         searches.delete(report.search);
         if (report.error === undefined) waiting?.resolve(report.rows ?? []);
@@ -108,6 +123,8 @@ export function startBackgroundThread(
     // Not events.once: it would reject on the "error" that precedes the exit of a thread that threw.
     const exited = new Promise((resolve) => worker.once("exit", resolve)).then(() => {
       running = undefined;
+      // A hold it asked for ends with it.
+      walRestart?.writes.release();
       for (const [id, waiting] of searches) {
         searches.delete(id);
         waiting.reject(new Error("background thread exited"));

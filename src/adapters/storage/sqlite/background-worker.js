@@ -1,8 +1,9 @@
 // @ts-check
 // The database's background thread, off the thread that serves requests: brings the trigram index
-// up to date and checkpoints the WAL while told to keep the index, and reads text searches between
-// its steps. One thread for both: each thread is a V8 isolate of its own, some 8 MB. With
-// SEARCH_THREADS above 1 the others run this too, never told to keep the index: searches only.
+// up to date and checkpoints the WAL (starting it over once it is long) while told to keep the
+// index, and reads text searches between its steps. One thread for both: each thread is a V8
+// isolate of its own, some 8 MB. With SEARCH_THREADS above 1 the others run this too, never told
+// to keep the index: searches only.
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -41,8 +42,8 @@ try {
 /** While the index is not kept, the thread only answers searches; it looks at its orders again after this long. */
 const UNKEPT_MS = 60_000;
 
-/** @type {{ databasePath: string, indexPath: string, lower: string, keepIndex: boolean }} */
-const { databasePath, indexPath, lower, keepIndex } = workerData;
+/** @type {{ databasePath: string, indexPath: string, lower: string, keepIndex: boolean, walRestartPages: number }} */
+const { databasePath, indexPath, lower, keepIndex, walRestartPages } = workerData;
 const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
 const searches = searchReads({ databasePath, indexPath, lower });
 
@@ -102,26 +103,83 @@ function open() {
   index.pragma("synchronous = NORMAL");
   const indexStep = textIndexStep(database, index);
   // PASSIVE: copies what no reader still needs, never waits for or blocks the writer.
-  const checkpoint = database.prepare("pragma wal_checkpoint(PASSIVE)");
+  const statement = database.prepare("pragma wal_checkpoint(PASSIVE)");
+  const copyBack = () => /** @type {{ log: number, checkpointed: number }} */ (statement.get());
+  checkpoint = copyBack;
   return () => {
     const read = indexStep();
     // Copying the WAL back into the database file took the serving thread 5-20 ms every
     // thousand pages under load; here it costs nobody a request (see dialect.ts).
-    checkpoint.get();
+    const { log, checkpointed } = copyBack();
+    // Once for each length: a WAL no commit has added to since needs no second try.
+    walToRestart = log >= walRestartPages && checkpointed === log && log !== triedAtLength;
+    if (walToRestart) triedAtLength = log;
     return read;
   };
+}
+
+/** Copies the WAL back: how long it is, and how much of it is in the database file now. @type {(() => { log: number, checkpointed: number }) | undefined} */
+let checkpoint;
+/** Set by a checkpoint that copied back all of a WAL of walRestartPages or more. */
+let walToRestart = false;
+let triedAtLength = 0;
+/**
+ * Checkpoints before the one under the hold: each copies what was committed during the one before,
+ * fewer pages each time, so that the held one is short. Under full ingest the held checkpoint took
+ * 15-45 ms straight after the first, and 4-9 ms after two more.
+ */
+const PASSES_BEFORE_HOLD = 2;
+/** How long to wait for the serving thread to say it holds its commits; it answers at once, between two of its turns. */
+const HOLD_ANSWER_MS = 1_000;
+/** Resolves the wait for the serving thread's answer, if one is under way. */
+let heard = (/** @type {boolean} */ held) => {};
+
+/**
+ * A WAL starts over from its beginning only when a commit finds it all copied back. Under a steady
+ * stream of commits that never happens by itself: each checkpoint ends with newer commits to copy,
+ * and the file grew by some 100 MB a second under full ingest. So once a checkpoint has caught up
+ * with a long WAL, the thread asks the serving thread to hold its commits for one more, short
+ * checkpoint, after which the next commit starts the WAL over. Webhooks then wait a few
+ * milliseconds, once every walRestartPages pages, where the serving thread copying the WAL back
+ * itself had stopped everything for 20-60 ms every 10,000 pages (see dialect.ts).
+ */
+async function restartWal() {
+  walToRestart = false;
+  try {
+    for (let pass = 0; pass < PASSES_BEFORE_HOLD; pass++) checkpoint?.();
+  } catch {
+    // The next step meets the same failure, and reports it.
+    return;
+  }
+  /** @type {NodeJS.Timeout | undefined} */
+  let timeout;
+  const answered = new Promise((resolve) => {
+    heard = resolve;
+    timeout = setTimeout(() => resolve(false), HOLD_ANSWER_MS);
+  });
+  port.postMessage({ holdWrites: true });
+  const held = await answered;
+  clearTimeout(timeout);
+  try {
+    if (held) checkpoint?.();
+  } catch {
+    // As above.
+  } finally {
+    port.postMessage({ holdWrites: false });
+  }
 }
 
 /** @type {(() => number) | undefined} */
 let step;
 const closeIndexFiles = () => {
   step = undefined;
+  checkpoint = undefined;
   openedIndex = undefined;
   closeAll();
 };
 
 /** @typedef {{ search: number, queries: import("./search-reads.js").Query[] }} Search */
-/** @typedef {Search | { keepIndex: boolean } | "stop"} Order */
+/** @typedef {Search | { keepIndex: boolean } | { writesHeld: boolean } | "stop"} Order */
 
 /** Searches not answered yet, in the order they came. @type {Search[]} */
 const waiting = [];
@@ -131,6 +189,9 @@ let stepDue = 0;
 port.on("message", (/** @type {Order} */ message) => {
   if (message === "stop") {
     stopping = true;
+    heard(false);
+  } else if ("writesHeld" in message) {
+    heard(message.writesHeld);
   } else if ("search" in message) {
     waiting.push(message);
   } else {
@@ -178,6 +239,7 @@ while (!stopping) {
   const search = waiting.shift();
   if (search) answer(search);
   if (keeping && performance.now() >= stepDue) takeIndexStep();
+  if (keeping && walToRestart) await restartWal();
   const wait = waiting.length > 0 ? 0 : keeping ? stepDue - performance.now() : UNKEPT_MS;
   await (wait > 0 ? pause(wait) : nextTurn());
 }

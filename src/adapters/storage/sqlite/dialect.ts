@@ -13,11 +13,24 @@ import { startSearchThreads, type SearchThreads } from "./search-threads.js";
 import { PlanOnceSqliteDialect } from "./sqlite-compiler.js";
 import { withStatementCache } from "./statement-cache.js";
 import { fold } from "./text-index.js";
+import { writeHold } from "./write-hold.js";
 import { keepTextIndex, type KeptTextIndex, type TextIndexEvents } from "./text-index-keeper.js";
 
 /** SQLite's own lower() and LIKE fold ASCII only; this folds every script, as PostgreSQL's lower() does. */
 const LOWER = "lyftr_lower";
 const ASCII_WITHOUT_I_OR_K = /^[\x00-\x68\x6a\x6c-\x7f]*$/;
+/**
+ * How long the WAL grows before the background thread starts it over (background-worker.js), 64 MB:
+ * each time costs the webhooks committing then a hold of a few milliseconds.
+ */
+const WAL_RESTART_PAGES = 16_384;
+/**
+ * Past this many pages of WAL the serving connection copies it back itself, inside a commit, as
+ * SQLite does by default past 1,000: 40 MB while no background thread runs, twice the restart
+ * length once one does (it then acts only should the thread fall behind or stop checkpointing).
+ * Under full ingest each such copy stopped the serving thread for 20-60 ms, mostly in fsync.
+ */
+const SERVING_CHECKPOINT_PAGES = 10_000;
 /** How long a process starting waits while another migrates the file (an upgrade of a large file rewrites every row). */
 const MIGRATION_WAIT_MS = 10 * 60_000;
 
@@ -52,6 +65,8 @@ function switchToWal(connection: BetterSqlite3.Database): void {
 export interface SqliteOptions {
   /** Background threads that read text searches (SEARCH_THREADS); the first also keeps the index. 1 unless set. */
   searchThreads?: number;
+  /** The WAL's length in pages at which the background thread starts it over; WAL_RESTART_PAGES unless set (tests set less). */
+  walRestartPages?: number;
 }
 
 /** Opens (creating folder and file if needed) a database file, or `:memory:`; indexText adds its text index, `<path>-fts`. */
@@ -69,8 +84,8 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
   // fast in the bench, with 10-13 MB less peak memory at 100k messages.
   connection.pragma("cache_size = -4096");
   // The background thread (background-worker.js) checkpoints the WAL as it grows; this thread does
-  // only past 10,000 pages (40 MB), should that thread not be running.
-  connection.pragma("wal_autocheckpoint = 10000");
+  // only past SERVING_CHECKPOINT_PAGES, should that thread not be running.
+  connection.pragma(`wal_autocheckpoint = ${SERVING_CHECKPOINT_PAGES}`);
   connection.function(LOWER, { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? fold(value) : null,
   );
@@ -89,6 +104,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
     queries.map((query) => statements.prepare(query.sql).all(query.parameters)),
   );
   let index: KeptTextIndex | undefined;
+  const writes = writeHold();
   /** Keep the index, and read searches (a scan of every message never holds up a webhook), once started. */
   let background: SearchThreads | undefined;
   return {
@@ -97,7 +113,12 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
     migrateAlone: (work, onWait) => migrateAlone(connection, work, { waitMs: MIGRATION_WAIT_MS, onWait }),
     indexText: (events) => {
       if (events.inBackground && !inMemory) {
-        background = startSearchThreads(options.searchThreads ?? 1, { databasePath: path, indexPath, lower: LOWER }, events.onError);
+        const restartPages = options.walRestartPages ?? WAL_RESTART_PAGES;
+        background = startSearchThreads(options.searchThreads ?? 1, { databasePath: path, indexPath, lower: LOWER }, events.onError, {
+          pages: restartPages,
+          writes,
+        });
+        connection.pragma(`wal_autocheckpoint = ${Math.max(SERVING_CHECKPOINT_PAGES, 2 * restartPages)}`);
       }
       const kept = (index = keepTextIndex(connection, indexPath, {
         ...events,
@@ -115,6 +136,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
     features: {
       // One writer at a time anyway: sharing a commit saves the per-commit page writes of every index.
       maxWriteBatch: 256,
+      writesHeld: writes.held,
       changeStamp: () => `${dataVersion.get()}:${ownChanges.get()}`,
       textContains: (column, needle, options) => {
         const folded = fold(needle);

@@ -1,5 +1,5 @@
 // SEARCH_THREADS: searches read on several background threads, so that they use more than one core.
-import { startBackgroundThread, type BackgroundThread } from "./background-thread.js";
+import { startBackgroundThread, type BackgroundThread, type WalRestart } from "./background-thread.js";
 
 /** What the SQLite dialect asks of its background threads, however many there are: what it asks of one. */
 export type SearchThreads = Pick<BackgroundThread, "keepIndex" | "read" | "stop">;
@@ -13,10 +13,14 @@ export function startSearchThreads(
   count: number,
   files: Parameters<typeof startBackgroundThread>[0],
   onError: (error: Error) => void,
+  /** For the first thread, which checkpoints the WAL. */
+  walRestart?: WalRestart,
   // Tests watch the threads through it; the threads are real either way.
   start: typeof startBackgroundThread = startBackgroundThread,
 ): SearchThreads {
-  const threads: BackgroundThread[] = Array.from({ length: Math.max(1, count) }, () => start(files, onError));
+  const threads: BackgroundThread[] = Array.from({ length: Math.max(1, count) }, (_, i) =>
+    start(files, onError, i === 0 ? walRestart : undefined),
+  );
   const [keeper, ...readers] = threads as [BackgroundThread, ...BackgroundThread[]];
   return {
     keepIndex(events) {
