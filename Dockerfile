@@ -9,9 +9,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY packages/client/package.json ./packages/client/
+COPY scripts/patch-zod.mjs ./scripts/
 # `prepare` would build before the sources are here: skip scripts, then run better-sqlite3's own
-# install (its native build), so this layer stays cached until the lockfile changes.
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
+# install (its native build) and our postinstall (a one-line zod patch, see the script), so this
+# layer stays cached until the lockfile changes.
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 && node scripts/patch-zod.mjs
 COPY tsconfig.json tsconfig.build.json ./
 COPY packages/client ./packages/client
 COPY src ./src
