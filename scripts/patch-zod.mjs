@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
-const GETTER = /get path\(\) \{\n(\s*)return ctx\.path;\n\s*\},\n(\s*)\};\n(\s*)checkCtx\.addIssue = /;
+const GETTER = /get path\(\) \{\n\s*return ctx\.path;\n\s*\},(\n\s*\};\n\s*checkCtx\.addIssue = )/;
 const PLAIN = /path: ctx\.path,\n\s*\};\n\s*checkCtx\.addIssue = /;
 
 // The installed zod's folder; a test names another.
@@ -30,5 +30,5 @@ for (const file of files) {
     console.error(`patch-zod: ${file} no longer has the refinement context's getter; review scripts/patch-zod.mjs`);
     process.exit(1);
   }
-  writeFileSync(file, source.replace(GETTER, (_, _indent, close, next) => `path: ctx.path,\n${close}};\n${next}checkCtx.addIssue = `));
+  writeFileSync(file, source.replace(GETTER, "path: ctx.path,$1"));
 }
