@@ -147,7 +147,7 @@ describe.each(DATABASES)("message list on $name", (database) => {
           q: pick([undefined, undefined, undefined, "bye"]),
         };
         const after = pick([undefined, { key: keyed(aMessage({ ts: T("10:08:00") })).tsKey, messageId: pick(["s10", "s30"]) }]);
-        const page = { limit: pick([1, 3, 50]), offset: pick([0, 0, 2]), order: pick([undefined, "asc", "desc"] as const), after };
+        const page = { limit: pick([1, 3, 50]), offset: pick([0, 0, 2, 9, 45]), order: pick([undefined, "asc", "desc"] as const), after };
         const asked = JSON.stringify({ filter, page });
         expect(await repo().list(filter, page), asked).toEqual(await model.list(filter, page));
       }

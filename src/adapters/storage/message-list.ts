@@ -65,20 +65,35 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
   };
   const totalOf = (counts: unknown[]) => Number((counts as Array<{ total: number | string | null }>)[0]?.total ?? 0);
 
-  /** The rows of a page or batch, in list order. */
-  const pageQuery = (source: Kysely<Database>, filtered: ReturnType<typeof matching>, page: Omit<PageRequest, "offset"> & { offset?: number }) => {
-    const query = ordered(filtered(source.selectFrom("messages")), page.order, page.after).select(COLUMNS).limit(page.limit);
-    return page.offset === undefined ? query : query.offset(page.offset);
+  /**
+   * The rows of a page or batch, in list order. An offset is skipped over keys alone: a subquery finds
+   * the page's first position on an index holding (ts_key, message_id), without reading the rows it
+   * passes, and the page starts there. Skipping whole rows reads each one (on PostgreSQL at 1M, an
+   * offset of 900,000 took 3.3 s that way against 66 ms, once vacuum has marked the pages
+   * all-visible). `skip` says whether to: compiled shapes decide it before the offset's value is known.
+   */
+  const pageQuery = (
+    source: Kysely<Database>,
+    filtered: ReturnType<typeof matching>,
+    page: Omit<PageRequest, "offset"> & { offset?: number },
+    skip = page.offset !== undefined && page.offset > 0,
+  ) => {
+    const rows = () => ordered(filtered(source.selectFrom("messages")), page.order, page.after);
+    const query = rows().select(COLUMNS).limit(page.limit);
+    if (!skip || page.offset === undefined) return query;
+    const first = rows().select(["ts_key", "message_id"]).limit(1).offset(page.offset);
+    // (ts_key, message_id) is unique, so the page starts exactly at the row the subquery lands on.
+    return query.where(sql<boolean>`(ts_key, message_id) ${sql.raw(page.order === "desc" ? "<=" : ">=")} ${first}`);
   };
 
   /** A page and its count without a text search: compiled once per shape, as the busiest reads are. */
   const listQueries = compiledByShape(
-    (order: ListOrder) => order,
-    (order, v: { from?: string; to?: string; sinceKey?: string; untilKey?: string; limit: number; offset: number; afterKey?: string; afterId?: string }) => {
+    ({ order, skip }: { order: ListOrder; skip: boolean }) => `${order}${skip ? "+offset" : ""}`,
+    ({ order, skip }, v: { from?: string; to?: string; sinceKey?: string; untilKey?: string; limit: number; offset: number; afterKey?: string; afterId?: string }) => {
       const filter = { from: v.from, to: v.to, sinceKey: v.sinceKey, untilKey: v.untilKey };
       const after = v.afterKey === undefined || v.afterId === undefined ? undefined : { key: v.afterKey, messageId: v.afterId };
       const filtered = matching(filter);
-      return [pageQuery(db, filtered, { limit: v.limit, offset: v.offset, order, after }), countQuery(db, filter, filtered)];
+      return [pageQuery(db, filtered, { limit: v.limit, offset: v.offset, order, after }, skip), countQuery(db, filter, filtered)];
     },
   );
   const pageAndCount = (filter: MessageFilter, page: PageRequest) => {
@@ -88,7 +103,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     }
     const { from, to, sinceKey, untilKey } = filter;
     const { limit, offset, after, order = "asc" } = page;
-    return listQueries(order, { from, to, sinceKey, untilKey, limit, offset, afterKey: after?.key, afterId: after?.messageId });
+    return listQueries({ order, skip: offset > 0 }, { from, to, sinceKey, untilKey, limit, offset, afterKey: after?.key, afterId: after?.messageId });
   };
 
   /**
