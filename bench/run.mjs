@@ -52,6 +52,7 @@ const names = [
   "search-ingest-alone",
   "search-ingest-beside-long-q",
   "search-ingest-beside-short-q",
+  "search-ingest-beside-deep-offset",
   "startup-empty",
   ...streamNames(options),
   ...options.sizes.flatMap((n) => [...READS.map((r) => r.name), "startup"].map((name) => `${name}@${sizeLabel(n)}`)),

@@ -1,4 +1,4 @@
-// SQLite searches read on the database's background thread: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
+// SQLite searches and deep offsets read on the database's background thread: a needle no index narrows reads every message, and the serving thread goes on meanwhile.
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,6 +68,22 @@ describe("sqlite searches on the background thread", () => {
       expect(turns, q).toBeGreaterThan(20);
     }
     await served.close();
+  });
+
+  it("reads a deep offset there too, the same page the serving thread reads, and a shallow one here", async () => {
+    const here = await open(false);
+    const served = await open(true);
+    for (const page of [{ limit: 50, offset: 19_960 }, { limit: 50, offset: 12_345, order: "desc" as const }]) {
+      const expected = await here.messages.list({}, page);
+      expect(expected.data.length, JSON.stringify(page)).toBe(page.order ? 50 : 40);
+      const { result, turns } = await turnsDuring(() => served.messages.list({}, page));
+      expect(result, JSON.stringify(page)).toEqual(expected);
+      expect(turns, JSON.stringify(page)).toBeGreaterThan(20);
+    }
+    const shallow = await turnsDuring(() => served.messages.list({}, { limit: 50, offset: 100 }));
+    expect(shallow.result.data.length).toBe(50);
+    expect(shallow.turns).toBeLessThan(20);
+    await Promise.all([here.close(), served.close()]);
   });
 
   it("keeps the index up while searches come back to back: they take turns with its steps", async () => {
