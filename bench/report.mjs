@@ -53,7 +53,7 @@ function printStream(stream) {
   }
 }
 
-export function printTables({ rows, startup, deepOffset, stream = [], options }) {
+export function printTables({ rows, startup, deepPages, stream = [], options }) {
   if (rows.length) {
     console.log(`\nLoad: ingest at c=${options.connections}, reads at c=${options.readConnections}; ${options.warmupS}s warm-up + ${options.durationS}s measured each`);
     console.log("(loadgen: the load generator's CPU, % of one core; baseline ratios: app req/s ÷ baseline's, and its p99 ÷ baseline's)");
@@ -68,8 +68,9 @@ export function printTables({ rows, startup, deepOffset, stream = [], options })
     console.log("\nStart-up, spawn to first 200 on /health/ready");
     console.log(table(["database", "median ms", "samples ms", "target"], startup.map((s) => [s.database, s.median_ms, s.samples_ms.join(" "), s.verdict])));
   }
-  if (deepOffset) {
-    console.log(`\nDeep offset growth ${sizeLabel(deepOffset.from)} → ${sizeLabel(deepOffset.to)}: p50 ∝ size^${deepOffset.exponent} (1 = linear): ${deepOffset.verdict}`);
+  if (deepPages) {
+    const offset = deepPages.offset_exponent === null ? "" : `; by offset ∝ size^${deepPages.offset_exponent}, which passes every key before its page (not judged)`;
+    console.log(`\nDeep pages ${sizeLabel(deepPages.from)} → ${sizeLabel(deepPages.to)}, p50 (1 = linear, 0 = flat): by cursor ∝ size^${deepPages.exponent}: ${deepPages.verdict}${offset}`);
   }
   printStream(stream);
   const checked = rows.filter((r) => r.verification);

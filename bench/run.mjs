@@ -15,7 +15,7 @@ import { printTables, writeResults } from "./report.mjs";
 import { INGEST, READS } from "./scenarios.mjs";
 import { appEnv } from "./server-process.mjs";
 import { sqliteStore } from "./sqlite-store.mjs";
-import { judgeDeepOffset, judgeRow, judgeStartup, runFacts, TARGETS } from "./targets.mjs";
+import { judgeDeepPages, judgeRow, judgeStartup, runFacts, TARGETS } from "./targets.mjs";
 import { findWrk } from "./wrk-install.mjs";
 
 let options;
@@ -104,8 +104,8 @@ try {
   const facts = runFacts(ctx.rows, ctx.store.kind);
   for (const row of ctx.rows) row.verdict = judgeRow(row, facts);
   for (const s of ctx.startup) s.verdict = judgeStartup(s.median_ms);
-  const deepOffset = judgeDeepOffset(ctx.rows);
-  printTables({ rows: ctx.rows, startup: ctx.startup, deepOffset, stream: ctx.stream, options });
+  const deepPages = judgeDeepPages(ctx.rows);
+  printTables({ rows: ctx.rows, startup: ctx.startup, deepPages, stream: ctx.stream, options });
   const wallS = Math.round((Date.now() - startedAt.getTime()) / 1000);
   const file = writeResults({
     run: {
@@ -126,7 +126,7 @@ try {
     targets: TARGETS,
     load: ctx.rows,
     startup: ctx.startup,
-    deep_offset: deepOffset,
+    deep_pages: deepPages,
     stream: ctx.stream,
   });
   const failed = [...ctx.rows, ...ctx.stream].some((r) => r.verification && !r.verification.ok);

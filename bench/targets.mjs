@@ -54,16 +54,26 @@ export const runFacts = (rows, databaseKind) => ({
 export const judgeStartup = (medianMs) => judge(medianMs > TARGETS.startupMs ? [`> ${TARGETS.startupMs} ms`] : []);
 
 /**
- * Deep offset must not grow linearly with the table: the exponent k in p50 ∝ size^k between the
- * smallest and largest measured size (1 = linear, 0 = flat).
+ * Deep pages must not degrade linearly with their depth (issue 6, which added `cursor` for them):
+ * the exponent k in p50 ∝ size^k between the smallest and largest measured size (1 = linear,
+ * 0 = flat), judged on the `cursor` pages. An `offset` passes every key before its page, so its
+ * exponent is reported beside, not judged.
  */
-export function judgeDeepOffset(rows) {
-  const deep = rows.filter((r) => r.scenario === "list-deep-offset" && r.latency_ms.p50 > 0).sort((a, b) => a.size - b.size);
-  if (deep.length < 2) return null;
-  const [small, large] = [deep[0], deep.at(-1)];
-  const exponent = Math.log(large.latency_ms.p50 / small.latency_ms.p50) / Math.log(large.size / small.size);
-  const rounded = Math.round(exponent * 100) / 100;
-  return { from: small.size, to: large.size, exponent: rounded, verdict: judge(exponent > 0.5 ? [`p50 ∝ size^${rounded}`] : []) };
+export function judgeDeepPages(rows) {
+  const growth = (scenario) => {
+    const deep = rows.filter((r) => r.scenario === scenario && r.latency_ms.p50 > 0).sort((a, b) => a.size - b.size);
+    if (deep.length < 2) return null;
+    const [small, large] = [deep[0], deep.at(-1)];
+    const exponent = Math.log(large.latency_ms.p50 / small.latency_ms.p50) / Math.log(large.size / small.size);
+    return { from: small.size, to: large.size, exponent: Math.round(exponent * 100) / 100 };
+  };
+  const cursor = growth("list-deep-cursor");
+  if (cursor === null) return null;
+  return {
+    ...cursor,
+    offset_exponent: growth("list-deep-offset")?.exponent ?? null,
+    verdict: judge(cursor.exponent > 0.5 ? [`cursor p50 ∝ size^${cursor.exponent}`] : []),
+  };
 }
 
 /** The stream phase's rows: idle RSS, fan-out p99, and for every row its own correctness check. */
