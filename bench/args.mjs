@@ -11,7 +11,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
   --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes
-  --search-threads <n>      SEARCH_THREADS for the app server (default: unset, one thread; SQLite only)`;
+  --search-threads <n>      SEARCH_THREADS for the app server (default: unset, one thread; SQLite only)
+  --search-cache-mb <n>     SEARCH_CACHE_MB for the app server (default: unset, 4 MB a search thread; SQLite only)`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -28,7 +29,7 @@ const positive = (name, text) => {
 };
 
 export function parseArgs(argv) {
-  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, repeats: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null, searchThreads: null };
+  const options = { quick: false, database: "sqlite", only: [], sizes: null, durationS: null, warmupS: null, repeats: null, connections: 64, readConnections: 16, loadgen: "wrk", workers: null, searchThreads: null, searchCacheMb: null };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -47,6 +48,7 @@ export function parseArgs(argv) {
     else if (flag === "--loadgen") options.loadgen = value();
     else if (flag === "--workers") options.workers = positive(flag, value());
     else if (flag === "--search-threads") options.searchThreads = positive(flag, value());
+    else if (flag === "--search-cache-mb") options.searchCacheMb = positive(flag, value());
     else if (flag === "--help" || flag === "-h") options.help = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

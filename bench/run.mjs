@@ -64,6 +64,7 @@ if (!names.some(selected)) {
 
 if (options.workers !== null) appEnv.WORKERS = String(options.workers);
 if (options.searchThreads !== null) appEnv.SEARCH_THREADS = String(options.searchThreads);
+if (options.searchCacheMb !== null) appEnv.SEARCH_CACHE_MB = String(options.searchCacheMb);
 installCleanupHandlers();
 const startedAt = new Date();
 // Taken now, when `npm run bench` has just built dist/ from this tree (others may edit src/ meanwhile).

@@ -75,6 +75,8 @@ const Env = z.object({
   WORKERS: integer(1, 64, 1),
   // SQLite's background threads reading text searches; more put overlapping searches on more cores.
   SEARCH_THREADS: integer(1, 64, 1),
+  // Each search thread's SQLite page cache, in MB: a selective search reads its candidate rows by rowid.
+  SEARCH_CACHE_MB: integer(1, 4_096, 4),
   // Not a setting: the primary numbers the workers it forks (cluster-primary.ts), so that one of them runs retention.
   LYFTR_WORKER_SLOT: integer(0, 63, undefined),
   LOG_LEVEL: z
@@ -123,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     database:
       e.DATABASE_URL.kind === "postgres"
         ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-        : { ...e.DATABASE_URL, searchThreads: e.SEARCH_THREADS },
+        : { ...e.DATABASE_URL, searchThreads: e.SEARCH_THREADS, searchCacheMb: e.SEARCH_CACHE_MB },
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
     publicKeys: Object.freeze(e.WEBHOOK_PUBLIC_KEYS),
     readTokens: Object.freeze(e.READ_API_TOKEN),

@@ -121,7 +121,7 @@ describe("sqlite searches on the background thread", () => {
       const thread = startBackgroundThread(files, onError);
       return { ...thread, read: (queries) => ((sent[k]! += 1), thread.read(queries)) };
     };
-    const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower" };
+    const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower", cacheMb: 4 };
     const count = { sql: "select count(*) as n from messages where text like ?", parameters: ["%zq%"] } as unknown as CompiledQuery;
     const threads = startSearchThreads(2, files, (error) => { throw error; }, undefined, watched);
     try {
@@ -133,6 +133,20 @@ describe("sqlite searches on the background thread", () => {
       // One search at a time never needs the second thread.
       for (let k = 0; k < 3; k++) expect(await threads.read([count])).toEqual([[{ n: MESSAGES / 1_000 }]]);
       expect(sent).toEqual([3, 0]);
+    } finally {
+      await threads.stop();
+    }
+  });
+
+  it("gives every search thread the page cache it is told (SEARCH_CACHE_MB)", async () => {
+    const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower", cacheMb: 64 };
+    const threads = startSearchThreads(2, files, (error) => { throw error; });
+    const cache = { sql: "select cache_size as kib from pragma_cache_size()", parameters: [] } as unknown as CompiledQuery;
+    const slow = { sql: "select count(*) as n from messages where text like ?", parameters: ["%zq%"] } as unknown as CompiledQuery;
+    try {
+      // Two at once: the second goes to the second thread while the first is busy.
+      const answers = await Promise.all([threads.read([slow, cache]), threads.read([cache])]);
+      expect(answers).toEqual([[[{ n: MESSAGES / 1_000 }], [{ kib: -65_536 }]], [[{ kib: -65_536 }]]]);
     } finally {
       await threads.stop();
     }

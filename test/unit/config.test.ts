@@ -22,7 +22,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       port: 8000,
       host: "0.0.0.0",
-      database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db"), searchThreads: 1 },
+      database: { kind: "sqlite", path: resolve(process.cwd(), "data/app.db"), searchThreads: 1, searchCacheMb: 4 },
       signingKeys: [],
       publicKeys: [],
       toleranceSeconds: 300,
@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     });
     expect(config.port).toBe(0);
     expect(config.host).toBe("127.0.0.1");
-    expect(config.database).toEqual({ kind: "sqlite", path: ":memory:", searchThreads: 1 });
+    expect(config.database).toEqual({ kind: "sqlite", path: ":memory:", searchThreads: 1, searchCacheMb: 4 });
     expect(config.signingKeys.map((k) => Buffer.from(k).toString("utf8"))).toEqual(["a", "b"]);
     expect(config.toleranceSeconds).toBe(60);
     expect(config.logLevel).toBe("debug");
@@ -79,6 +79,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: "sqlite:///x.db", SEARCH_THREADS: " 2 " }).database).toMatchObject({ searchThreads: 2 });
     expect(loadConfig({ SEARCH_THREADS: "64" }).database).toMatchObject({ searchThreads: 64 });
     expect(loadConfig({ DATABASE_URL: "postgres://h/db", SEARCH_THREADS: "2" }).database).not.toHaveProperty("searchThreads");
+  });
+
+  it("reads SEARCH_CACHE_MB from 1 to 4096 (4 by default) onto a SQLite location", () => {
+    expect(loadConfig({ DATABASE_URL: "sqlite:///x.db" }).database).toMatchObject({ kind: "sqlite", searchCacheMb: 4 });
+    expect(loadConfig({ SEARCH_CACHE_MB: " 64 " }).database).toMatchObject({ searchCacheMb: 64 });
+    expect(loadConfig({ SEARCH_CACHE_MB: "1" }).database).toMatchObject({ searchCacheMb: 1 });
+    expect(loadConfig({ SEARCH_CACHE_MB: "4096" }).database).toMatchObject({ searchCacheMb: 4096 });
+    expect(loadConfig({ DATABASE_URL: "postgres://h/db", SEARCH_CACHE_MB: "64" }).database).not.toHaveProperty("searchCacheMb");
   });
 
   it("reads DELIVERY_LOG_MAX_ROWS from 0 (no delivery log) to ten million", () => {
@@ -139,6 +147,9 @@ describe("loadConfig", () => {
     [{ SEARCH_THREADS: "0" }, "SEARCH_THREADS"],
     [{ SEARCH_THREADS: "65" }, "SEARCH_THREADS"],
     [{ SEARCH_THREADS: "two" }, "SEARCH_THREADS"],
+    [{ SEARCH_CACHE_MB: "0" }, "SEARCH_CACHE_MB"],
+    [{ SEARCH_CACHE_MB: "4097" }, "SEARCH_CACHE_MB"],
+    [{ SEARCH_CACHE_MB: "64MB" }, "SEARCH_CACHE_MB"],
     [{ WORKERS: "65" }, "WORKERS"],
     [{ WORKERS: "auto" }, "WORKERS"],
     [{ WORKERS: "-2" }, "WORKERS"],

@@ -11,10 +11,10 @@ import { openSqlite } from "./sqlite/dialect.js";
 export type DatabaseLocation =
   /**
    * `indexText: false` (tests only) runs no indexer: searches read the rows the index lacks. A
-   * damaged index is still replaced. `searchThreads`: background threads reading searches (1).
-   * `walRestartPages`: see SqliteOptions.
+   * damaged index is still replaced. `searchThreads`: background threads reading searches (1);
+   * `searchCacheMb`: each one's page cache (4). `walRestartPages`: see SqliteOptions.
    */
-  | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number; walRestartPages?: number }
+  | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number; searchCacheMb?: number; walRestartPages?: number }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Storage {
@@ -124,7 +124,8 @@ export async function openDatabase(
   if (location.kind === "sqlite") {
     // A local file that cannot be opened or migrated will not heal by waiting: fail start-up. Its
     // search index is another matter: indexText never fails for it.
-    const opened = openSqlite(location.path, { searchThreads: location.searchThreads, walRestartPages: location.walRestartPages });
+    const { searchThreads, searchCacheMb, walRestartPages } = location;
+    const opened = openSqlite(location.path, { searchThreads, searchCacheMb, walRestartPages });
     const indexer = await migrate(opened, events.onMigrationWait)
       .then(() =>
         opened.indexText({

@@ -67,7 +67,7 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 
  * and of a thread that died.
  */
 export function startBackgroundThread(
-  files: { databasePath: string; indexPath: string; lower: string },
+  files: { databasePath: string; indexPath: string; lower: string; cacheMb: number },
   onError: (error: Error) => void,
   walRestart?: WalRestart,
 ): BackgroundThread {

@@ -42,10 +42,10 @@ try {
 /** While the index is not kept, the thread only answers searches; it looks at its orders again after this long. */
 const UNKEPT_MS = 60_000;
 
-/** @type {{ databasePath: string, indexPath: string, lower: string, keepIndex: boolean, walRestartPages: number }} */
-const { databasePath, indexPath, lower, keepIndex, walRestartPages } = workerData;
+/** @type {{ databasePath: string, indexPath: string, lower: string, cacheMb: number, keepIndex: boolean, walRestartPages: number }} */
+const { databasePath, indexPath, lower, cacheMb, keepIndex, walRestartPages } = workerData;
 const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
-const searches = searchReads({ databasePath, indexPath, lower });
+const searches = searchReads({ databasePath, indexPath, lower, cacheMb });
 
 let stopping = false;
 let keeping = keepIndex;
