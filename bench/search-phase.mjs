@@ -20,7 +20,7 @@ const VARIANTS = [
   { name: "search-ingest-beside-long-q", paths: Array.from({ length: 16 }, () => path(randomBytes(3_072).toString("base64"))) },
   // Under three characters no trigram applies: every message is read.
   { name: "search-ingest-beside-short-q", paths: ["zq", "qx", "jj", "vw", "ǆǆ", "ß"].map(path) },
-  // Not a search, as dear: pages deep into the list by `offset`, which must pass every row before them.
+  // Not a search, as dear: pages deep into the list by `offset`, which must pass every key before them.
   { name: "search-ingest-beside-deep-offset", paths: [0.9, 0.95, 0.99].map((at) => `/messages?offset=${Math.floor(SEARCH_SIZE * at)}`) },
 ];
 const log = (text) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
