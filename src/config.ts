@@ -1,6 +1,6 @@
 // The only reader of process.env: parsed, checked and frozen; a bad value is one clear line and exit 1.
 import { z } from "zod";
-import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, parseDatabaseUrl } from "./adapters/storage/database-url.js";
+import { DEFAULT_DELIVERY_LOG_MAX_ROWS, DEFAULT_POOL_SIZE, DEFAULT_SEARCH_CACHE_MB, parseDatabaseUrl } from "./adapters/storage/database-url.js";
 import type { DatabaseLocation } from "./adapters/storage/database.js";
 import { publicKeys, signingKeys, type PublicKey, type SigningKey } from "./contracts/signature.js";
 
@@ -76,7 +76,7 @@ const Env = z.object({
   // SQLite's background threads reading text searches; more put overlapping searches on more cores.
   SEARCH_THREADS: integer(1, 64, 1),
   // Each search thread's SQLite page cache, in MB: a selective search reads its candidate rows by rowid.
-  SEARCH_CACHE_MB: integer(1, 4_096, 4),
+  SEARCH_CACHE_MB: integer(1, 4_096, DEFAULT_SEARCH_CACHE_MB),
   // Not a setting: the primary numbers the workers it forks (cluster-primary.ts), so that one of them runs retention.
   LYFTR_WORKER_SLOT: integer(0, 63, undefined),
   LOG_LEVEL: z

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, sql, type CompiledQuery, type SqlBool } from "kysely";
 import { contentHash } from "../content-hash.js";
+import { DEFAULT_SEARCH_CACHE_MB } from "../database-url.js";
 import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { isBusy, migrateAlone } from "./migration-lock.js";
@@ -31,12 +32,6 @@ const WAL_RESTART_PAGES = 16_384;
  * Under full ingest each such copy stopped the serving thread for 20-60 ms, mostly in fsync.
  */
 const SERVING_CHECKPOINT_PAGES = 10_000;
-/**
- * Each search thread's page cache, in MB, unless SEARCH_CACHE_MB says otherwise. At 1M messages a
- * selective search reads about a thousand scattered rows: 4.2 ms with 4 MB, 1.25 ms with 64 MB,
- * which holds the pages of a few such searches for some 19 MB more memory.
- */
-const SEARCH_CACHE_MB = 4;
 /** How long a process starting waits while another migrates the file (an upgrade of a large file rewrites every row). */
 const MIGRATION_WAIT_MS = 10 * 60_000;
 
@@ -71,7 +66,7 @@ function switchToWal(connection: BetterSqlite3.Database): void {
 export interface SqliteOptions {
   /** Background threads that read text searches (SEARCH_THREADS); the first also keeps the index. 1 unless set. */
   searchThreads?: number;
-  /** Each search thread's page cache in MB (SEARCH_CACHE_MB); SEARCH_CACHE_MB's default unless set. */
+  /** Each search thread's page cache in MB (SEARCH_CACHE_MB); DEFAULT_SEARCH_CACHE_MB unless set. */
   searchCacheMb?: number;
   /** The WAL's length in pages at which the background thread starts it over; WAL_RESTART_PAGES unless set (tests set less). */
   walRestartPages?: number;
@@ -122,7 +117,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
     indexText: (events) => {
       if (events.inBackground && !inMemory) {
         const restartPages = options.walRestartPages ?? WAL_RESTART_PAGES;
-        const files = { databasePath: path, indexPath, lower: LOWER, cacheMb: options.searchCacheMb ?? SEARCH_CACHE_MB };
+        const files = { databasePath: path, indexPath, lower: LOWER, cacheMb: options.searchCacheMb ?? DEFAULT_SEARCH_CACHE_MB };
         background = startSearchThreads(options.searchThreads ?? 1, files, events.onError, {
           pages: restartPages,
           writes,
