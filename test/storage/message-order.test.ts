@@ -1,4 +1,4 @@
-// The repository's `to` and `untilKey` filters and newest-first order, and the index 0011 adds, on every database in DATABASES.
+// The repository's `to` and `untilKey` filters and newest-first order, and the indexes the `to` and `from` pages read, on every database in DATABASES.
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -52,23 +52,37 @@ describe.each(DATABASES)("message order and recipient on $name", (database) => {
     expect(rest).toEqual({ data: [expect.objectContaining({ message_id: "c" })], last: { key: key(T("09:59:59.999")), messageId: "c" } });
   });
 
-  it("reads a recipient's messages, in either order, through the (to, ts_key, message_id) index", async () => {
-    const query = "select message_id from messages where to_msisdn = '+1' order by ts_key desc, message_id desc limit 10";
+  /** How the database would run this query on the fresh schema (on PostgreSQL, with scans ruled out). */
+  const planOf = async (query: string): Promise<string> => {
     const location = fresh.location;
-    let plan: string;
     if (location.kind === "sqlite") {
       const db = new Sqlite(location.path, { readonly: true });
-      plan = db.prepare(`explain query plan ${query}`).all().map((row: any) => row.detail).join("\n");
+      const plan = db.prepare(`explain query plan ${query}`).all().map((row: any) => row.detail).join("\n");
       db.close();
-    } else {
-      const client = new pg.Client({ connectionString: location.url });
-      await client.connect();
-      // A table this small is cheaper to scan; what matters is that the index can serve the query.
-      await client.query("set enable_seqscan = off");
-      plan = (await client.query(`explain ${query}`)).rows.map((row) => row["QUERY PLAN"]).join("\n");
-      await client.end();
+      return plan;
     }
+    const client = new pg.Client({ connectionString: location.url });
+    await client.connect();
+    // A table this small is cheaper to scan; what matters is that the index can serve the query.
+    await client.query("set enable_seqscan = off");
+    const plan = (await client.query(`explain ${query}`)).rows.map((row) => row["QUERY PLAN"]).join("\n");
+    await client.end();
+    return plan;
+  };
+
+  it("reads a recipient's messages, in either order, through the (to, ts_key, message_id) index", async () => {
+    const plan = await planOf("select message_id from messages where to_msisdn = '+1' order by ts_key desc, message_id desc limit 10");
     expect(plan).toContain("messages_to_ts_key_id");
     expect(plan).not.toMatch(/TEMP B-TREE|Sort/);
+  });
+
+  it("reads a sender's page, in either order, through one index; on SQLite (0013) without visiting the rows", async () => {
+    for (const order of ["asc", "desc"]) {
+      const plan = await planOf(
+        `select message_id, from_msisdn, to_msisdn, ts, text, ts_key from messages where from_msisdn = '+1' order by ts_key ${order}, message_id ${order} limit 50`,
+      );
+      expect(plan).toContain(fresh.location.kind === "sqlite" ? "USING COVERING INDEX messages_from_page" : "messages_from_ts_key_id");
+      expect(plan).not.toMatch(/TEMP B-TREE|Sort/);
+    }
   });
 });
