@@ -6,7 +6,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --sizes <n>[,<n>…]        stored-message counts for the read scenarios, e.g. 10k,100k,1M
   --duration <s>            measured seconds per scenario (quick 3, full 15)
   --warmup <s>              warm-up seconds per scenario (quick 0, full 5)
-  --repeats <n>             ingest pairs (baseline, app) per scenario; the medians are reported (quick 1, full 3)
+  --repeats <n>             runs of each ingest and read scenario, each beside its baseline; the medians are reported (quick 1, full 3)
   --connections <n>         ingest concurrency (64)
   --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon

@@ -58,10 +58,16 @@ export function printTables({ rows, startup, deepPages, stream = [], options }) 
     console.log(`\nLoad: ingest at c=${options.connections}, reads at c=${options.readConnections}; ${options.warmupS}s warm-up + ${options.durationS}s measured each`);
     console.log("(loadgen: the load generator's CPU, % of one core; baseline ratios: app req/s ÷ baseline's, and its p99 ÷ baseline's)");
     console.log(table(["scenario", "size", "server", "req/s", "p50 ms", "p99 ms", "alone ms", "CPU ms/req", "RSS MB", "non-2xx", "err+t/o", "loadgen CPU", "req/s vs baseline", "p99 vs baseline", "target"], rows.map(loadRow)));
-    // Ingest pairs only: the flood phase's rows keep their repeats too, and print them as they run.
-    for (const r of rows.filter((row) => row.repeats?.[0]?.vs_baseline !== undefined)) {
+    // Ingest and read repeats (the flood phase's rows keep theirs in another shape, and print them as they run).
+    for (const r of rows.filter((row) => row.repeats?.[0]?.app_p99_ms !== undefined)) {
       const list = (key, unit = "") => r.repeats.map((x) => `${x[key]}${unit}`).join(" ");
-      console.log(`  ${r.scenario}: ${r.repeats.length} pairs (baseline, app), shown above the median: req/s ${list("vs_baseline", "×")}, p99 ${list("p99_vs_baseline", "×")}, app peak RSS ${list("app_peak_rss_mb")} MB`);
+      const name = r.size == null ? r.scenario : `${r.scenario}@${sizeLabel(r.size)}`;
+      if (r.repeats[0].vs_baseline === undefined) {
+        console.log(`  ${name}: ${r.repeats.length} runs, shown above the median p99: p99 ${list("app_p99_ms", " ms")}, req/s ${list("app_rps")}, peak RSS ${list("app_peak_rss_mb")} MB`);
+        continue;
+      }
+      const p99s = r.size == null ? "" : `, app p99 ${list("app_p99_ms", " ms")}`;
+      console.log(`  ${name}: ${r.repeats.length} pairs with the baseline, shown above the median: req/s ${list("vs_baseline", "×")}, p99 ${list("p99_vs_baseline", "×")}${p99s}, app peak RSS ${list("app_peak_rss_mb")} MB`);
     }
   }
   if (startup.length) {

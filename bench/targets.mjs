@@ -40,7 +40,9 @@ export function judgeRow(row, run) {
   } else {
     if (row.vs_baseline != null && row.vs_baseline < TARGETS.readRatio) misses.push(`${row.vs_baseline}× < ${TARGETS.readRatio}× baseline`);
     const ceiling = row.size === 1_000_000 ? TARGETS.readP99MsAt1M[row.scenario] : undefined;
-    if (ceiling !== undefined && row.latency_ms.p99 > ceiling) misses.push(`p99 > ${ceiling} ms`);
+    // Repeated runs: their median p99 (the row shown is the median run by req/s ratio, whose own p99 may differ).
+    const p99 = row.p99_median_ms ?? row.latency_ms.p99;
+    if (ceiling !== undefined && p99 > ceiling) misses.push(`p99 ${p99} > ${ceiling} ms`);
   }
   return judge(misses);
 }
