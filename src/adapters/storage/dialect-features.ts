@@ -62,9 +62,13 @@ export interface DialectFeatures {
   /**
    * A search's page and total are read in one pass over the matching rows, gathered once, rather
    * than by a page query and a count query that each test every candidate (SQLite, where each
-   * candidate is a row read from the file).
+   * candidate is a row read from the file), and never along the time index, which a planner may
+   * choose for a needle it wrongly takes for a common one (PostgreSQL).
+   * `upTo`: only while that many rows match at most. Past it, the page and the count are read
+   * apart in the same snapshot, since a common needle's page is found early along the time index.
+   * readTogether and readAside, which take their queries at once, gather every match.
    */
-  searchInOnePass?: boolean;
+  searchInOnePass?: { upTo?: number };
   /**
    * What a message must satisfy, beyond its age, for a purge to delete it; absent: nothing more.
    * SQLite keeps the row holding the largest rowid, so a rowid is never handed out twice.

@@ -118,8 +118,10 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
    * test every candidate's text. At least one row: the total, with the page's columns null when
    * the page is empty.
    */
-  const pageAndCountInOnePass = (filter: MessageFilter, page: PageRequest): CompiledQuery => {
-    const keys = matching(filter)(db.selectFrom("messages")).select(["ts_key", "message_id"]);
+  const pageAndCountInOnePass = (filter: MessageFilter, page: PageRequest, upTo?: number): CompiledQuery => {
+    const matches = matching(filter)(db.selectFrom("messages")).select(["ts_key", "message_id"]);
+    // One past the most it may gather, so that a total above `upTo` says "too many" (listPage).
+    const keys = upTo === undefined ? matches : matches.limit(upTo + 1);
     const order = page.order ?? "asc";
     const direction = sql.raw(order);
     const after = page.after
@@ -133,7 +135,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
       left join messages as m on m.message_id = page.message_id
       order by page.ts_key ${direction}, page.message_id ${direction}`.compile(db);
   };
-  const onePass = (filter: MessageFilter) => filter.q !== undefined && features.searchInOnePass === true;
+  const onePass = (filter: MessageFilter) => filter.q !== undefined && features.searchInOnePass !== undefined;
   /** A page from the reads pageAndCount or pageAndCountInOnePass made. */
   const pageOf = (results: unknown[][]): MessagePage => {
     if (results.length === 2) return { ...batchOf(results[0] as Row[]), total: totalOf(results[1]!) };
@@ -143,18 +145,25 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
 
   /** One page and the total, from one snapshot, so they agree. */
   const listPage = async (filter: MessageFilter, page: PageRequest): Promise<MessagePage> => {
-    const queries = onePass(filter) ? [pageAndCountInOnePass(filter, page)] : pageAndCount(filter, page);
-    const results = features.readTogether
-      ? await features.readTogether(queries)
-      : await db
-          .transaction()
-          .setIsolationLevel("repeatable read")
-          .execute(async (trx) => {
-            const results: unknown[][] = [];
-            for (const query of queries) results.push((await trx.executeQuery(query)).rows);
-            return results;
-          });
-    return pageOf(results);
+    if (features.readTogether) {
+      return pageOf(await features.readTogether(onePass(filter) ? [pageAndCountInOnePass(filter, page)] : pageAndCount(filter, page)));
+    }
+    return db
+      .transaction()
+      .setIsolationLevel("repeatable read")
+      .execute(async (trx) => {
+        const read = async (queries: CompiledQuery[]) => {
+          const results: unknown[][] = [];
+          for (const query of queries) results.push((await trx.executeQuery(query)).rows);
+          return results;
+        };
+        if (!onePass(filter)) return pageOf(await read(pageAndCount(filter, page)));
+        const upTo = features.searchInOnePass?.upTo;
+        const gathered = await read([pageAndCountInOnePass(filter, page, upTo)]);
+        // More matches than one pass may gather: the page and the count apart, in the same snapshot.
+        if (upTo !== undefined && totalOf(gathered[0]!) > upTo) return pageOf(await read(pageAndCount(filter, page)));
+        return pageOf(gathered);
+      });
   };
 
   // No transaction and no count: each batch of an export stands alone, continuing where the last ended.

@@ -184,7 +184,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
       },
       // At 1M messages, a word in 1,000 of them: 5.4 ms against 8.7-10.7 for page and count apart; a
       // short needle none holds, which the page query would look for along the time index: 1.2 s against 6.6.
-      searchInOnePass: true,
+      searchInOnePass: {},
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
       readAside: (queries) => background?.read(queries),
       // Under Kysely's hold on the connection, so no transaction of its own is open around the read.
