@@ -153,8 +153,9 @@ describe.each(DATABASES)("message list on $name", (database) => {
       }
     });
 
-    // SQLite reads a search's page and total in one statement (searchInOnePass): its total must not
-    // depend on the page, whether the page is full, cut by a position, past the end or empty.
+    // A search's page and total are read in one statement (searchInOnePass; on PostgreSQL up to
+    // 10,000 matches, see search-plans.test.ts): its total must not depend on the page, whether the
+    // page is full, cut by a position, past the end or empty.
     it("answers every search as the in-memory model does, past the end and when nothing matches too", async () => {
       const senders = ["+14155550100", "+14155550101"];
       const texts = ["hello there", "bye now", "Hello again", "goodbye"];
