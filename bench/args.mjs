@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --read-connections <n>    read concurrency (16)
   --loadgen <name>          wrk (default: installed with apt-get when missing, autocannon if that fails) or autocannon
   --workers <n>             WORKERS for the app server (default: unset, one process); CPU and RSS then cover all its processes
-  --search-threads <n>      SEARCH_THREADS for the app server (default: unset, one thread; SQLite only)
+  --search-threads <n>      SEARCH_THREADS for the app server (default: unset, one at a time)
   --search-cache-mb <n>     SEARCH_CACHE_MB for the app server (default: unset, 4 MB a search thread; SQLite only)`;
 
 export const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));

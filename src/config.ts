@@ -73,7 +73,8 @@ const Env = z.object({
   RETENTION_DAYS: integer(1, 36_500, undefined),
   // Processes serving the one port (node:cluster); 1 is a single process, as before the setting.
   WORKERS: integer(1, 64, 1),
-  // SQLite's background threads reading text searches; more put overlapping searches on more cores.
+  // Searches (and deep pages) read at once: SQLite's background threads, or PostgreSQL queries in
+  // flight; more put overlapping searches on more cores, which the webhooks then share.
   SEARCH_THREADS: integer(1, 64, 1),
   // Each search thread's SQLite page cache, in MB: a selective search reads its candidate rows by rowid.
   SEARCH_CACHE_MB: integer(1, 4_096, DEFAULT_SEARCH_CACHE_MB),
@@ -124,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     host: e.HOST,
     database:
       e.DATABASE_URL.kind === "postgres"
-        ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, searchThreads: e.SEARCH_THREADS }
         : { ...e.DATABASE_URL, searchThreads: e.SEARCH_THREADS, searchCacheMb: e.SEARCH_CACHE_MB },
     signingKeys: Object.freeze(e.WEBHOOK_SECRET),
     publicKeys: Object.freeze(e.WEBHOOK_PUBLIC_KEYS),

@@ -55,7 +55,7 @@ describe("loadConfig", () => {
     expect(loadConfig({}).readTokens).toEqual([]);
     expect(loadConfig({ READ_API_TOKEN: " t1 , t2 ," }).readTokens).toEqual(["t1", "t2"]);
     const pg = loadConfig({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_SIZE: "4" }).database;
-    expect(pg).toEqual({ kind: "postgres", url: "postgres://h/db", poolSize: 4 });
+    expect(pg).toEqual({ kind: "postgres", url: "postgres://h/db", poolSize: 4, searchThreads: 1 });
     expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).database).toMatchObject({ poolSize: 10 });
   });
 
@@ -74,11 +74,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ LYFTR_WORKER_SLOT: "1" }).workerSlot).toBe(1);
   });
 
-  it("reads SEARCH_THREADS from 1 (the default) to 64 onto a SQLite location; PostgreSQL searches in the database", () => {
+  it("reads SEARCH_THREADS from 1 (the default) to 64 onto either database's location", () => {
     expect(loadConfig({ DATABASE_URL: "sqlite:///x.db" }).database).toMatchObject({ kind: "sqlite", searchThreads: 1 });
     expect(loadConfig({ DATABASE_URL: "sqlite:///x.db", SEARCH_THREADS: " 2 " }).database).toMatchObject({ searchThreads: 2 });
     expect(loadConfig({ SEARCH_THREADS: "64" }).database).toMatchObject({ searchThreads: 64 });
-    expect(loadConfig({ DATABASE_URL: "postgres://h/db", SEARCH_THREADS: "2" }).database).not.toHaveProperty("searchThreads");
+    expect(loadConfig({ DATABASE_URL: "postgres://h/db", SEARCH_THREADS: "2" }).database).toMatchObject({ kind: "postgres", searchThreads: 2 });
+    expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).database).toMatchObject({ searchThreads: 1 });
   });
 
   it("reads SEARCH_CACHE_MB from 1 to 4096 (4 by default) onto a SQLite location", () => {

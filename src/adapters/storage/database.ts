@@ -15,7 +15,8 @@ export type DatabaseLocation =
    * `searchCacheMb`: each one's page cache (4). `walRestartPages`: see SqliteOptions.
    */
   | { kind: "sqlite"; path: string; indexText?: boolean; searchThreads?: number; searchCacheMb?: number; walRestartPages?: number }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  /** `searchThreads`: searches and deep pages running at once, the others waiting their turn (1). */
+  | { kind: "postgres"; url: string; poolSize?: number; searchThreads?: number };
 
 export interface Storage {
   messages: MessageRepository;
@@ -156,6 +157,7 @@ export async function openDatabase(
   const opened = openPostgres({
     url: location.url,
     poolSize: location.poolSize ?? DEFAULT_POOL_SIZE,
+    searchThreads: location.searchThreads,
     onIdleError: events.onIdleError,
   });
   let migrated = false;

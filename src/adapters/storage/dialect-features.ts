@@ -60,6 +60,12 @@ export interface DialectFeatures {
    */
   readTogether?(queries: CompiledQuery[]): Promise<unknown[][]>;
   /**
+   * Runs a dear read (a search, a deep offset) that no readAside took, once its turn comes: so few
+   * at once that they cannot take every core from the webhooks (PostgreSQL, SEARCH_THREADS at a
+   * time; SQLite's background threads are that few by themselves). Absent: it runs at once.
+   */
+  inTurn?<T>(read: () => Promise<T>): Promise<T>;
+  /**
    * A search's page and total are read in one pass over the matching rows, gathered once, rather
    * than by a page query and a count query that each test every candidate (SQLite, where each
    * candidate is a row read from the file), and never along the time index, which a planner may

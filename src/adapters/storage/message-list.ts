@@ -189,9 +189,9 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
 
   /**
-   * The dearest reads, where the dialect reads aside (SQLite's background thread), so that they do
-   * not hold up the webhooks this thread serves: a search, since a needle no index narrows reads
-   * every message, and an offset of DEEP_OFFSET or more, whose skipping grows with it.
+   * The dearest reads, where the dialect reads aside (SQLite's background thread), or in turn
+   * (PostgreSQL), so that they do not hold up the webhooks: a search, since a needle no index
+   * narrows reads every message, and an offset of DEEP_OFFSET or more, whose skipping grows with it.
    */
   const readAside =
     <P extends { limit: number; offset?: number }, R>(aside: (filter: MessageFilter, page: P) => Promise<R> | undefined, here: (filter: MessageFilter, page: P) => Promise<R>) =>
@@ -205,7 +205,7 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
           // The background thread could not answer (its copy of the index file replaced, say): this thread can.
         }
       }
-      return here(filter, page);
+      return dear && features.inTurn ? features.inTurn(() => here(filter, page)) : here(filter, page);
     };
 
   return { list: readAside(listAside, retried(listPage)), batch: readAside(batchAside, retried(batchAfter)) };
