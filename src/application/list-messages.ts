@@ -1,6 +1,6 @@
 // ListMessages: one page of the messages that match, in the order asked for, and how many match in all.
 import { isStorableText, type ListOrder, type ListPosition, type Message } from "../domain/message.js";
-import type { MessageRepository } from "./ports.js";
+import type { MessageRepository, Waiter } from "./ports.js";
 
 export interface ListQuery {
   limit: number;
@@ -27,13 +27,15 @@ export interface ListResult {
   next?: ListPosition | null;
 }
 
-export async function listMessages(ports: { messages: MessageRepository }, query: ListQuery): Promise<ListResult> {
+/** `waiter`: who waits for the answer, and may stop waiting (MessageRepository.list). */
+export async function listMessages(ports: { messages: MessageRepository }, query: ListQuery, waiter?: Waiter): Promise<ListResult> {
   const { limit, offset, from, to, sinceKey, untilKey, q, order, cursor } = query;
   // Stored text never holds a NUL or a lone surrogate, so such a q matches nothing: no need to ask.
   if (q && !isStorableText(q)) return { data: [], total: 0, limit, offset, ...(cursor !== undefined && { next: null }) };
   const { data, total, last } = await ports.messages.list(
     { from, to, sinceKey, untilKey, q: q || undefined },
     { limit, offset, after: cursor ?? undefined, order },
+    waiter,
   );
   const result = { data, total, limit, offset };
   if (cursor === undefined) return result;

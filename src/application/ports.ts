@@ -71,11 +71,23 @@ export interface MessageStats {
   last_message_ts: string | null;
 }
 
+/**
+ * Whoever waits for a read's answer. `signal` aborts once no one does any more (the client went
+ * away); it may be made on first use, so a store reads it only where a read can wait (its turn).
+ */
+export interface Waiter {
+  readonly signal: AbortSignal;
+}
+
 export interface MessageRepository {
   /** Stores the message unless one with its id exists; says which, and whether the stored copy differs. Atomic. */
   insertIfAbsent(message: ReceivedMessage): Promise<InsertOutcome>;
-  /** Matching messages ordered by ts instant then message_id (or the reverse), and how many match in all. */
-  list(filter: MessageFilter, page: PageRequest): Promise<MessagePage>;
+  /**
+   * Matching messages ordered by ts instant then message_id (or the reverse), and how many match in
+   * all. Once the waiter's signal aborts, a read still waiting for its turn is dropped and rejects
+   * with the signal's reason; one under way finishes.
+   */
+  list(filter: MessageFilter, page: PageRequest, waiter?: Waiter): Promise<MessagePage>;
   /** Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`. */
   batch(filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch>;
   stats(topSenders: number): Promise<MessageStats>;

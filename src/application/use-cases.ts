@@ -6,7 +6,7 @@ import { exportMessages, type ExportQuery } from "./export-messages.js";
 import { ingestMessage } from "./ingest-message.js";
 import { listDeliveries, type DeliveryQuery } from "./list-deliveries.js";
 import { listMessages, type ListQuery } from "./list-messages.js";
-import type { DeliveryLog, MessageRepository } from "./ports.js";
+import type { DeliveryLog, MessageRepository, Waiter } from "./ports.js";
 import { purgeExpiredMessages, type RetentionRule } from "./purge-expired-messages.js";
 import { recordDelivery } from "./record-delivery.js";
 import { streamMessages, type StreamLimits, type StreamQuery } from "./stream-messages.js";
@@ -32,7 +32,7 @@ export function createUseCases(ports: Ports, options: { stream?: StreamOptions }
   const feed = createArrivalFeed(ports.messages, stream);
   return {
     ingestMessage: (message: ReceivedMessage) => ingestMessage({ ...ports, feed }, message),
-    listMessages: (query: ListQuery) => listMessages(ports, query),
+    listMessages: (query: ListQuery, waiter?: Waiter) => listMessages(ports, query, waiter),
     exportMessages: (query: ExportQuery) => exportMessages(ports, query),
     streamMessages: (query: StreamQuery) => streamMessages({ ...ports, feed }, query, stream),
     computeStats: () => computeStats(ports),

@@ -1,11 +1,7 @@
 // GET /messages/export reads only as fast as the client takes it, and stops reading when the client goes away.
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/adapters/http/app.js";
-import { createHttpServer } from "../../src/adapters/http/server.js";
 import type { MessageRepository } from "../../src/application/ports.js";
-import { createUseCases } from "../../src/application/use-cases.js";
-import { memoryDeliveryLog } from "../support/memory-delivery-log.js";
+import { appOver, type AppOver } from "../support/app-over.js";
 import { aMessage } from "../support/messages.js";
 import { memoryRepository } from "../support/memory-repository.js";
 
@@ -24,25 +20,14 @@ function endlessRepository(): MessageRepository & { batches: number } {
 
 describe("GET /messages/export when the client stops reading", () => {
   const messages = endlessRepository();
-  const errors: unknown[] = [];
+  let app: AppOver;
   let baseUrl: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const app = createApp({
-      useCases: createUseCases({ messages, deliveries: memoryDeliveryLog() }),
-      webhook: { signingKeys: [], publicKeys: [], maxBodyBytes: 65536, toleranceSeconds: 300 },
-      logger: { error: (fields) => void errors.push(fields), warn: () => {}, request: () => {} },
-    });
-    const server = createHttpServer(app, {});
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    };
+    app = await appOver(messages);
+    baseUrl = app.baseUrl;
   });
-  afterAll(() => close());
+  afterAll(() => app.close());
 
   it("reads a few batches ahead of a client that pauses, and none after it disconnects", async () => {
     const abort = new AbortController();
@@ -63,6 +48,6 @@ describe("GET /messages/export when the client stops reading", () => {
     await sleep(500);
     expect(messages.batches).toBe(afterAbort);
     expect(afterAbort - paused).toBeLessThan(50);
-    expect(errors).toEqual([]);
+    expect(app.errors).toEqual([]);
   });
 });

@@ -138,6 +138,52 @@ describe("sqlite searches on the background thread", () => {
     }
   });
 
+  it("drops a search abandoned while it waits: it never runs, and the one behind it is answered", async () => {
+    const errors: Error[] = [];
+    const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower", cacheMb: 4 };
+    const thread = startBackgroundThread(files, (error) => errors.push(error));
+    // Holds the thread for a few hundred milliseconds, while the others wait behind it.
+    const slow = { sql: "with recursive n(i) as (select 1 union all select i + 1 from n where i < 3000000) select count(*) as n from n", parameters: [] } as unknown as CompiledQuery;
+    // Fails if it ever runs: the thread reports each failed search (onError).
+    const abandoned = { sql: "select * from no_such_table", parameters: [] } as unknown as CompiledQuery;
+    const count = { sql: "select count(*) as n from messages where text like ?", parameters: ["%zq%"] } as unknown as CompiledQuery;
+    try {
+      const first = thread.read([slow]);
+      const gone = new AbortController();
+      const second = thread.read([abandoned], gone.signal);
+      const third = thread.read([count]);
+      expect(thread.waiting()).toBe(3);
+      const reason = new Error("client gone");
+      gone.abort(reason);
+      await expect(second).rejects.toBe(reason);
+      expect(thread.waiting()).toBe(2);
+      expect(await first).toEqual([[{ n: 3_000_000 }]]);
+      expect(await third).toEqual([[{ n: MESSAGES / 1_000 }]]);
+      expect(errors).toEqual([]);
+      // One abandoned before it was sent is never sent.
+      await expect(thread.read([abandoned], AbortSignal.abort(reason))).rejects.toBe(reason);
+      expect(errors).toEqual([]);
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it("rejects an abandoned search with the caller's reason, not as the store failing", async () => {
+    const served = await open(true);
+    const reason = new Error("client gone");
+    const gone = { signal: AbortSignal.abort(reason) };
+    await expect(served.messages.list({ q: "zq" }, everything, gone)).rejects.toBe(reason);
+    // A deep offset takes the same way; a cheap read is answered regardless, and never asks for the signal.
+    await expect(served.messages.list({}, { limit: 10, offset: 15_000 }, gone)).rejects.toBe(reason);
+    const unasked = {
+      get signal(): AbortSignal {
+        throw new Error("a cheap read asked for the signal");
+      },
+    };
+    expect((await served.messages.list({}, { limit: 10, offset: 0 }, unasked)).data).toHaveLength(10);
+    await served.close();
+  });
+
   it("gives every search thread the page cache it is told (SEARCH_CACHE_MB)", async () => {
     const files = { databasePath: path, indexPath: `${path}-fts`, lower: "lyftr_lower", cacheMb: 64 };
     const threads = startSearchThreads(2, files, (error) => { throw error; });

@@ -68,3 +68,47 @@ describe("turns", () => {
     expect(await second).toBe("b");
   });
 });
+
+describe("turns, when a caller stops waiting", () => {
+  it("takes an abandoned read out of the line: it never runs, and the next one gets the place", async () => {
+    const inTurn = turns(1);
+    const started: string[] = [];
+    const [a, b, c] = ["a", "b", "c"].map((name) => gate(started, name)) as [ReturnType<typeof gate>, ReturnType<typeof gate>, ReturnType<typeof gate>];
+    const gone = new AbortController();
+    const first = inTurn(a.read);
+    const second = inTurn(b.read, gone.signal);
+    const third = inTurn(c.read);
+    await settle();
+    const reason = new Error("client gone");
+    gone.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    a.finish();
+    await settle();
+    expect(started).toEqual(["a", "c"]);
+    c.finish();
+    expect([await first, await third]).toEqual(["a", "c"]);
+    // Nothing is left holding a place: a newcomer runs at once.
+    const d = gate(started, "d");
+    const fourth = inTurn(d.read);
+    await settle();
+    expect(started).toEqual(["a", "c", "d"]);
+    d.finish();
+    expect(await fourth).toBe("d");
+  });
+
+  it("refuses a read abandoned before it asked, and lets one that got its turn finish", async () => {
+    const inTurn = turns(1);
+    const started: string[] = [];
+    const gone = new AbortController();
+    gone.abort(new Error("already gone"));
+    await expect(inTurn(gate(started, "x").read, gone.signal)).rejects.toThrow("already gone");
+    const running = new AbortController();
+    const a = gate(started, "a");
+    const first = inTurn(a.read, running.signal);
+    await settle();
+    running.abort(new Error("too late"));
+    a.finish();
+    expect(await first).toBe("a");
+    expect(started).toEqual(["a"]);
+  });
+});

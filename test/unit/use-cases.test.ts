@@ -31,13 +31,15 @@ describe("listMessages", () => {
     aMessage({ message_id: "d", from: "+111", ts: "2025-01-15T11:00:00Z", text: "bye" }),
   ];
 
-  it("hands the repository the filters, with since as the instant key the contract parsed", async () => {
+  it("hands the repository the filters, with since as the instant key the contract parsed, and who waits for it", async () => {
     const messages = memoryRepository(rows);
     const list = vi.spyOn(messages, "list");
-    await listMessages({ messages }, { limit: 5, offset: 1, from: "+111", sinceKey: "2025-01-15T10:00:00", q: "he" });
+    const waiter = { signal: new AbortController().signal };
+    await listMessages({ messages }, { limit: 5, offset: 1, from: "+111", sinceKey: "2025-01-15T10:00:00", q: "he" }, waiter);
     expect(list).toHaveBeenCalledWith(
       { from: "+111", sinceKey: "2025-01-15T10:00:00", q: "he" },
       { limit: 5, offset: 1 },
+      waiter,
     );
   });
 

@@ -1,5 +1,5 @@
 // GET /messages and GET /stats served as ts-rest would serve them, without express: the read API's busiest routes.
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkZodSchema, validateResponse, type AppRoute } from "@ts-rest/core";
 import { MalformedQueryError, VALIDATION_FAILED, issuesOf, sendJson, validationBody } from "./errors.js";
 import { MALFORMED, parseQuery } from "./query-string.js";
@@ -8,7 +8,7 @@ import type { ReadGate } from "./read-access.js";
 import type { Step } from "./steps.js";
 
 /** What a ts-rest route implementation returns, and the one argument of it our handlers read. */
-type Handler = (args: { query: any }) => Promise<{ status: number; body: unknown }>;
+type Handler = (args: { query: any; res: ServerResponse }) => Promise<{ status: number; body: unknown }>;
 export type DirectRoute = { route: AppRoute; handler: Handler };
 
 export interface DirectRouteOptions {
@@ -52,7 +52,7 @@ export function directRoute({ route, handler }: DirectRoute, options: DirectRout
       if (refused !== undefined) return next(refused);
       const checked = checkZodSchema(query, route.query);
       if (!checked.success) return sendJson(res, 422, validationBody(VALIDATION_FAILED, issuesOf(checked.error, "query")));
-      handler({ query: checked.data }).then((answer) => {
+      handler({ query: checked.data, res }).then((answer) => {
         if (options.validateResponses) validateResponse({ appRoute: route, response: answer });
         res.statusCode = answer.status;
         res.setHeader("Content-Type", "application/json; charset=utf-8");

@@ -5,6 +5,7 @@ import type { ZodError, ZodIssue } from "zod";
 import { StorageUnavailableError } from "../../application/ports.js";
 import { RETRY_AFTER_SECONDS } from "../../contracts/contract-parts.js";
 import type { ValidationErrorBody } from "../../contracts/error-schemas.js";
+import { ClientGoneError } from "./client-gone.js";
 import { SERVED, servedPath, splitUrl } from "./request-facts.js";
 import type { ErrorStep } from "./steps.js";
 
@@ -93,6 +94,8 @@ const pathOf = (req: IncomingMessage) => splitUrl(req.url).path;
 export function lastResortErrorHandler(logger: ErrorLogger): ErrorStep {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    // Nothing to answer, and nothing to report: the read was dropped because its client had gone.
+    if (err instanceof ClientGoneError) return;
     if (err instanceof MalformedQueryError) {
       const message = "query has a %-escape that does not decode to UTF-8 text";
       return sendJson(res, 422, validationBody(VALIDATION_FAILED, [{ path: "query", message }]));

@@ -1,5 +1,6 @@
 // The contract's read and health routes bound to the use cases: each outcome mapped to a status and body.
 import { initServer } from "@ts-rest/express";
+import { clientWaiting } from "./client-gone.js";
 import type { ReadGate } from "./read-access.js";
 import type { UseCases } from "../../application/use-cases.js";
 import { contract } from "../../contracts/contract.js";
@@ -55,8 +56,8 @@ export function createRoutes(useCases: UseCases, options: RouteOptions) {
   return s.router(expressRoutes, {
     listMessages: {
       middleware: [options.readGate],
-      handler: async ({ query: { since, until, ...query } }) => {
-        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since, untilKey: until });
+      handler: async ({ query: { since, until, ...query }, res }) => {
+        const { next, ...page } = await useCases.listMessages({ ...query, sinceKey: since, untilKey: until }, clientWaiting(res));
         const body = next === undefined ? page : { ...page, next_cursor: next && encodeCursor({ ...next, order: query.order }) };
         return { status: 200, body };
       },

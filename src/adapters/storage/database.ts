@@ -100,7 +100,7 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
   };
   return {
     insertIfAbsent: async (message) => (check(), repository.insertIfAbsent(message)),
-    list: async (filter, page) => (check(), repository.list(filter, page)),
+    list: async (filter, page, waiter) => (check(), repository.list(filter, page, waiter)),
     batch: async (filter, page) => (check(), repository.batch(filter, page)),
     stats: async (top) => (check(), repository.stats(top)),
     arrivals: async (filter, range) => (check(), repository.arrivals(filter, range)),

@@ -50,9 +50,10 @@ export interface DialectFeatures {
   /**
    * Runs read queries in one snapshot off the serving thread, where a thread of the process's own
    * does the database's reading (SQLite); undefined when there is none, and the caller runs them.
-   * A rejection says nothing about the data: the caller may run the same queries itself.
+   * A rejection says nothing about the data: the caller may run the same queries itself. Once
+   * `signal` aborts, queries not started yet are dropped, rejecting with its reason.
    */
-  readAside?(queries: CompiledQuery[]): Promise<unknown[][]> | undefined;
+  readAside?(queries: CompiledQuery[], signal?: AbortSignal): Promise<unknown[][]> | undefined;
   /**
    * Runs read queries in one snapshot on this thread, at once, where the driver reads synchronously
    * (SQLite): one transaction of the database's own instead of a round trip through the query
@@ -62,9 +63,10 @@ export interface DialectFeatures {
   /**
    * Runs a dear read (a search, a deep offset) that no readAside took, once its turn comes: so few
    * at once that they cannot take every core from the webhooks (PostgreSQL, SEARCH_THREADS at a
-   * time; SQLite's background threads are that few by themselves). Absent: it runs at once.
+   * time; SQLite's background threads are that few by themselves). Absent: it runs at once. Once
+   * `signal` aborts, a read still waiting for its turn leaves the line, rejecting with its reason.
    */
-  inTurn?<T>(read: () => Promise<T>): Promise<T>;
+  inTurn?<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /**
    * A search's page and total are read in one pass over the matching rows, gathered once, rather
    * than by a page query and a count query that each test every candidate (SQLite, where each

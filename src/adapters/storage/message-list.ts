@@ -1,6 +1,6 @@
 // Listing messages: the filters, keyset positions in either order, and a total that agrees with the page.
 import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from "kysely";
-import type { MessageBatch, MessageFilter, MessagePage, MessageRepository, PageRequest } from "../../application/ports.js";
+import type { MessageBatch, MessageFilter, MessagePage, MessageRepository, PageRequest, Waiter } from "../../application/ports.js";
 import type { ListOrder, ListPosition } from "../../domain/message.js";
 import { compiledByShape } from "./compiled-shapes.js";
 import type { DialectFeatures } from "./dialect-features.js";
@@ -16,6 +16,9 @@ export const PAGE_COLUMNS = ["message_id", "from_msisdn", "to_msisdn", "ts", "te
  * a key, so 10,000 of them are about what a page of rows costs; an offset of 900,000 at 1M, 35 ms.
  */
 const DEEP_OFFSET = 10_000;
+
+/** The read was dropped because no one waits for it any more: `signal`'s own reason, not a failure of the store. */
+export const isAbandonment = (error: unknown, signal: AbortSignal | undefined) => signal?.aborted === true && error === signal.reason;
 
 /** Rows in the API's words, and where the last of them stands; the stored key, not one worked out again from ts. */
 const batchOf = (rows: Row[]): MessageBatch => {
@@ -180,10 +183,10 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
       });
 
   // The same reads, compiled here and run where the dialect reads aside (the page and its count in one snapshot there).
-  const listAside = (filter: MessageFilter, page: PageRequest): Promise<MessagePage> | undefined => {
-    if (onePass(filter)) return features.readAside?.([pageAndCountInOnePass(filter, page)])?.then(pageOf);
+  const listAside = (filter: MessageFilter, page: PageRequest, signal?: AbortSignal): Promise<MessagePage> | undefined => {
+    if (onePass(filter)) return features.readAside?.([pageAndCountInOnePass(filter, page)], signal)?.then(pageOf);
     const filtered = matching(filter);
-    return features.readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()])?.then(pageOf);
+    return features.readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()], signal)?.then(pageOf);
   };
   const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> | undefined =>
     features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
@@ -192,20 +195,28 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
    * The dearest reads, where the dialect reads aside (SQLite's background thread), or in turn
    * (PostgreSQL), so that they do not hold up the webhooks: a search, since a needle no index
    * narrows reads every message, and an offset of DEEP_OFFSET or more, whose skipping grows with it.
+   * One that waits for its turn there is dropped once no one waits for its answer.
    */
   const readAside =
-    <P extends { limit: number; offset?: number }, R>(aside: (filter: MessageFilter, page: P) => Promise<R> | undefined, here: (filter: MessageFilter, page: P) => Promise<R>) =>
-    async (filter: MessageFilter, page: P): Promise<R> => {
+    <P extends { limit: number; offset?: number }, R>(
+      aside: (filter: MessageFilter, page: P, signal?: AbortSignal) => Promise<R> | undefined,
+      here: (filter: MessageFilter, page: P) => Promise<R>,
+    ) =>
+    async (filter: MessageFilter, page: P, waiter?: Waiter): Promise<R> => {
       const dear = filter.q !== undefined || (page.offset ?? 0) >= DEEP_OFFSET;
-      const answer = dear ? aside(filter, page) : undefined;
+      if (!dear) return here(filter, page);
+      // Only a read that may wait asks for the signal: making one costs the cheap reads some 5 µs.
+      const signal = waiter?.signal;
+      const answer = aside(filter, page, signal);
       if (answer !== undefined) {
         try {
           return await answer;
-        } catch {
+        } catch (error) {
+          if (isAbandonment(error, signal)) throw error;
           // The background thread could not answer (its copy of the index file replaced, say): this thread can.
         }
       }
-      return dear && features.inTurn ? features.inTurn(() => here(filter, page)) : here(filter, page);
+      return features.inTurn ? features.inTurn(() => here(filter, page), signal) : here(filter, page);
     };
 
   return { list: readAside(listAside, retried(listPage)), batch: readAside(batchAside, retried(batchAfter)) };

@@ -1,21 +1,25 @@
 // The one Kysely implementation of MessageRepository, for every supported database: its parts, and faults as "unavailable".
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { StorageUnavailableError, type MessageRepository } from "../../application/ports.js";
+import { StorageUnavailableError, type MessageRepository, type Waiter } from "../../application/ports.js";
 import { cachedStats } from "./cached-stats.js";
 import type { DialectFeatures } from "./dialect-features.js";
 import { createMessageArrivals } from "./message-arrivals.js";
 import { createMessageInserts } from "./message-inserts.js";
-import { createMessageList } from "./message-list.js";
+import { createMessageList, isAbandonment } from "./message-list.js";
 import { createMessagePurge } from "./message-purge.js";
 import { createStatsQuery } from "./message-stats.js";
 import type { Database } from "./tables.js";
 
-/** Any failure of the store surfaces as StorageUnavailableError, so a caller never mistakes it for a bug of its own. */
-const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+/**
+ * Any failure of the store surfaces as StorageUnavailableError, so a caller never mistakes it for a
+ * bug of its own; but a read dropped because no one waits for it rejects with the waiter's own reason.
+ */
+const guarded = async <T>(work: () => Promise<T>, waiter?: Waiter): Promise<T> => {
   try {
     return await work();
   } catch (error) {
+    if (waiter !== undefined && isAbandonment(error, waiter.signal)) throw error;
     throw new StorageUnavailableError(error);
   }
 };
@@ -40,7 +44,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   const arrivals = createMessageArrivals(db, features);
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
-    list: (filter, page) => guarded(() => list.list(filter, page)),
+    list: (filter, page, waiter) => guarded(() => list.list(filter, page, waiter), waiter),
     batch: (filter, page) => guarded(() => list.batch(filter, page)),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     arrivals: (filter, range) => guarded(() => arrivals.arrivals(filter, range)),

@@ -19,8 +19,11 @@ export interface TextIndexerEvents {
 export interface BackgroundThread {
   /** Keeps the text index up to date until the indexer is stopped; one indexer at a time. */
   keepIndex(events: TextIndexerEvents): TextIndexer;
-  /** Runs the queries in one read transaction on the thread; rejects when they fail there (the caller may run them itself). */
-  read(queries: CompiledQuery[]): Promise<unknown[][]>;
+  /**
+   * Runs the queries in one read transaction on the thread; rejects when they fail there (the caller
+   * may run them itself), or with `signal`'s reason once it aborts before they are answered.
+   */
+  read(queries: CompiledQuery[], signal?: AbortSignal): Promise<unknown[][]>;
   /** Searches sent and not answered yet. */
   waiting(): number;
   /**
@@ -163,12 +166,22 @@ export function startBackgroundThread(
         },
       };
     },
-    read(queries) {
+    read(queries, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
       if (stopping) return Promise.reject(new Error("background thread stopped"));
       const { worker } = running ?? start();
       const id = nextSearch++;
-      return new Promise((resolve, reject) => {
-        searches.set(id, { resolve, reject });
+      return new Promise<unknown[][]>((resolve, reject) => {
+        // Abandoned while it waits: the thread drops it, if it has not started it yet, and its answer goes nowhere.
+        const abandon = () => {
+          if (!searches.delete(id)) return;
+          worker.postMessage({ forget: id });
+          holdWhileBusy(worker);
+          reject(signal!.reason);
+        };
+        const settled = () => signal?.removeEventListener("abort", abandon);
+        searches.set(id, { resolve: (rows) => (settled(), resolve(rows)), reject: (error) => (settled(), reject(error)) });
+        signal?.addEventListener("abort", abandon, { once: true });
         holdWhileBusy(worker);
         worker.postMessage({ search: id, queries: queries.map((q) => ({ sql: q.sql, parameters: q.parameters })) });
       });

@@ -60,7 +60,9 @@ const pause = (ms) =>
     const timer = setTimeout(resolve, ms);
     wake = () => {
       clearTimeout(timer);
-      resolve(undefined);
+      // After this turn, not within it: the orders posted with this one are all heard first (a search
+      // and the order to forget it, say), since microtasks run between two messages of one turn.
+      setImmediate(resolve);
     };
   });
 
@@ -179,7 +181,7 @@ const closeIndexFiles = () => {
 };
 
 /** @typedef {{ search: number, queries: import("./search-reads.js").Query[] }} Search */
-/** @typedef {Search | { keepIndex: boolean } | { writesHeld: boolean } | "stop"} Order */
+/** @typedef {Search | { forget: number } | { keepIndex: boolean } | { writesHeld: boolean } | "stop"} Order */
 
 /** Searches not answered yet, in the order they came. @type {Search[]} */
 const waiting = [];
@@ -194,6 +196,10 @@ port.on("message", (/** @type {Order} */ message) => {
     heard(message.writesHeld);
   } else if ("search" in message) {
     waiting.push(message);
+  } else if ("forget" in message) {
+    // No one waits for its answer any more (the client went away): its turn goes to the next.
+    const at = waiting.findIndex((search) => search.search === message.forget);
+    if (at >= 0) waiting.splice(at, 1);
   } else {
     keeping = message.keepIndex;
     stepDue = 0;

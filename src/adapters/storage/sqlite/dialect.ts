@@ -186,7 +186,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): OpenedSql
       // short needle none holds, which the page query would look for along the time index: 1.2 s against 6.6.
       searchInOnePass: {},
       searchAidFailed: (needle) => index?.failed(fold(needle)) ?? false,
-      readAside: (queries) => background?.read(queries),
+      readAside: (queries, signal) => background?.read(queries, signal),
       // Under Kysely's hold on the connection, so no transaction of its own is open around the read.
       readTogether: (queries) => db.connection().execute(async () => readInOneSnapshot(queries)),
       // SQLite numbers a new row one past the largest: were that row ever deleted, its rowid would be

@@ -30,9 +30,9 @@ export function startSearchThreads(
         stop: async () => void (await Promise.all([indexer.stop(), ...readers.map((reader) => reader.letGoOfIndex())])),
       };
     },
-    read(queries) {
+    read(queries, signal) {
       const idlest = threads.reduce((best, thread) => (thread.waiting() < best.waiting() ? thread : best));
-      return idlest.read(queries);
+      return idlest.read(queries, signal);
     },
     stop: async () => void (await Promise.all(threads.map((thread) => thread.stop()))),
   };
