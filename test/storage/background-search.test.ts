@@ -162,6 +162,8 @@ describe("sqlite searches on the background thread", () => {
       expect(errors).toEqual([]);
       // One abandoned before it was sent is never sent.
       await expect(thread.read([abandoned], AbortSignal.abort(reason))).rejects.toBe(reason);
+      // Had it been sent, it would have run, and failed, before this next one.
+      expect(await thread.read([count])).toEqual([[{ n: MESSAGES / 1_000 }]]);
       expect(errors).toEqual([]);
     } finally {
       await thread.stop();
