@@ -1,4 +1,4 @@
-// GET /messages tells the store when its client has gone, so a read still waiting for its turn is dropped, and nothing is reported.
+// GET /messages tells the store when its client has gone, so a read still waiting for its turn is dropped: no error, a 499 in the log and the metrics.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientGoneError } from "../../src/adapters/http/client-gone.js";
 import type { MessageRepository } from "../../src/application/ports.js";
@@ -46,7 +46,7 @@ describe("GET /messages when its client goes away before the answer", () => {
     await app.close();
   });
 
-  it("aborts the store's read with ClientGoneError, and answers and reports nothing", async () => {
+  it("aborts the store's read with ClientGoneError, reports no error, and logs and counts a 499", async () => {
     const client = new AbortController();
     const answer = fetch(`${baseUrl}/messages?q=slow`, { signal: client.signal });
     for (let waited = 0; messages.signals.length === 0 && waited < 5_000; waited += 10) await sleep(10);
@@ -58,7 +58,11 @@ describe("GET /messages when its client goes away before the answer", () => {
     expect(signal.reason).toBeInstanceOf(ClientGoneError);
     await sleep(100);
     expect(app.errors).toEqual([]);
-    expect(app.lines).toEqual([]);
+    expect(app.lines).toEqual([
+      { request_id: expect.any(String), method: "GET", path: "/messages", status: 499, latency_ms: expect.any(Number), incomplete: true },
+    ]);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toContain('http_requests_total{path="/messages",status="499"} 1\n');
   });
 
   it("hands a read that asks only after its client has gone a signal aborted already", async () => {

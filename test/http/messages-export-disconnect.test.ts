@@ -49,5 +49,9 @@ describe("GET /messages/export when the client stops reading", () => {
     expect(messages.batches).toBe(afterAbort);
     expect(afterAbort - paused).toBeLessThan(50);
     expect(app.errors).toEqual([]);
+    // The 200 went out before the client left: the line keeps it, and says the file was cut short.
+    expect(app.lines).toEqual([
+      { request_id: expect.any(String), method: "GET", path: "/messages/export", status: 200, latency_ms: expect.any(Number), incomplete: true },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { createApp } from "../../src/adapters/http/app.js";
 import { createHttpServer } from "../../src/adapters/http/server.js";
 import type { MessageRepository } from "../../src/application/ports.js";
 import { createUseCases } from "../../src/application/use-cases.js";
+import { signingKeys } from "../../src/contracts/signature.js";
 import type { RequestLine } from "../../src/adapters/http/request-log.js";
 import { memoryDeliveryLog } from "./memory-delivery-log.js";
 
@@ -16,12 +17,13 @@ export interface AppOver {
   close(): Promise<void>;
 }
 
-export async function appOver(messages: MessageRepository): Promise<AppOver> {
+/** `secret`: WEBHOOK_SECRET as it would be set (default none: every webhook is 503). */
+export async function appOver(messages: MessageRepository, options: { secret?: string } = {}): Promise<AppOver> {
   const errors: unknown[] = [];
   const lines: RequestLine[] = [];
   const app = createApp({
     useCases: createUseCases({ messages, deliveries: memoryDeliveryLog() }),
-    webhook: { signingKeys: [], publicKeys: [], maxBodyBytes: 65536, toleranceSeconds: 300 },
+    webhook: { signingKeys: signingKeys(options.secret ?? ""), publicKeys: [], maxBodyBytes: 65536, toleranceSeconds: 300 },
     logger: { error: (fields) => void errors.push(fields), warn: () => {}, request: (line) => void lines.push(line) },
   });
   const server = createHttpServer(app, {});

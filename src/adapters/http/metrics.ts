@@ -1,8 +1,8 @@
 // Prometheus metrics: requests by route pattern and status, webhook results, latency (seconds and ms), process defaults.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { WEBHOOK_RESULTS } from "../../domain/delivery.js";
-import { isEventStream, routeOf } from "./request-facts.js";
-import { verdictOf } from "./webhook-pipeline.js";
+import { endOf, isEventStream, routeOf } from "./request-facts.js";
+import { afterVerdict } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
 export interface Metrics {
@@ -68,16 +68,18 @@ export function createMetrics(sources: { deliveryLogDropped?: (() => number) | u
       streamsOpen.inc();
       res.once("close", () => streamsOpen.dec());
     }
-    res.once(isStream ? "close" : "finish", () => {
+    // "close" follows "finish", and also comes alone when the client leaves first (counted as 499).
+    res.once("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = routeOf(req);
-      requests.inc({ path, status: String(res.statusCode) });
+      requests.inc({ path, status: String(endOf(req, res).status) });
       if (!isStream) {
         duration.observe({ path }, ms / 1000);
         latencyMs.observe(ms);
       }
-      const verdict = verdictOf(res);
-      if (verdict !== undefined) webhooks.inc({ result: verdict.result });
+      afterVerdict(res, (verdict) => {
+        if (verdict !== undefined) webhooks.inc({ result: verdict.result });
+      });
     });
     next();
   };

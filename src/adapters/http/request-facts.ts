@@ -1,6 +1,7 @@
 // The route a request came to, in a bounded vocabulary: for metric labels and for 405 rather than 404.
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { contract } from "../../contracts/contract.js";
+import { statusNodeSent } from "./server.js";
 
 /** Every path the app serves and its methods: route labels, and 405 rather than 404. */
 export const SERVED = new Map<string, string[]>([
@@ -51,3 +52,15 @@ export function routeOf(req: IncomingMessage): string {
  */
 export const isEventStream = (req: IncomingMessage): boolean =>
   (req.method === "GET" || req.method === "HEAD") && patternOf(req) === contract.streamMessages.path;
+
+/** nginx's "client closed request": the connection closed before any answer was sent. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * What a request ended with, once its response has closed: the status sent, or the one Node sent
+ * in the app's place (408), or else 499. `complete` is false when the answer was not sent in full.
+ */
+export function endOf(req: IncomingMessage, res: ServerResponse): { status: number; complete: boolean } {
+  const status = res.headersSent ? res.statusCode : (statusNodeSent(req.socket) ?? CLIENT_CLOSED_REQUEST);
+  return { status, complete: res.writableFinished };
+}

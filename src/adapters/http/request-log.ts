@@ -1,7 +1,7 @@
 // One JSON line per request, with a request id taken from X-Request-Id or made here, and echoed back.
 import { randomUUID } from "node:crypto";
-import { isEventStream, splitUrl } from "./request-facts.js";
-import { verdictOf } from "./webhook-pipeline.js";
+import { endOf, isEventStream, splitUrl } from "./request-facts.js";
+import { afterVerdict } from "./webhook-pipeline.js";
 import type { Step } from "./steps.js";
 
 /** One request's line: these keys, in this order; an undefined one is left out. */
@@ -11,6 +11,8 @@ export type RequestLine = {
   path: string;
   status: number;
   latency_ms: number;
+  /** The connection closed before the whole answer was sent (never on an event stream, which ends that way). */
+  incomplete?: true | undefined;
   message_id?: string | undefined;
   dup?: boolean | undefined;
   result?: string | undefined;
@@ -32,25 +34,30 @@ export function requestLog(logger: RequestLogger): Step {
     const offered = req.headers["x-request-id"];
     const id = typeof offered === "string" && USABLE_ID.test(offered) ? offered : randomUUID();
     res.setHeader("X-Request-Id", id);
-    res.once(isEventStream(req) ? "close" : "finish", () => {
+    const isStream = isEventStream(req);
+    // "close", not "finish": it follows "finish", and also comes alone when the client leaves first.
+    res.once("close", () => {
+      const { status, complete } = endOf(req, res);
       const line: RequestLine = {
         request_id: id,
         method: req.method,
         path,
-        status: res.statusCode,
+        status,
         latency_ms: Number(process.hrtime.bigint() - started) / 1e6,
+        incomplete: complete || isStream ? undefined : true,
       };
       // Never headers, body or text: they hold signatures, tokens and people's messages.
-      const verdict = verdictOf(res);
-      if (verdict !== undefined) {
-        const stored = verdict.result === "created" || verdict.result === "duplicate" || verdict.result === "conflict";
-        Object.assign(line, {
-          message_id: stored ? verdict.messageId : undefined,
-          dup: stored ? verdict.result !== "created" : undefined,
-          result: verdict.result,
-        });
-      }
-      logger.request(line);
+      afterVerdict(res, (verdict) => {
+        if (verdict !== undefined) {
+          const stored = verdict.result === "created" || verdict.result === "duplicate" || verdict.result === "conflict";
+          Object.assign(line, {
+            message_id: stored ? verdict.messageId : undefined,
+            dup: stored ? verdict.result !== "created" : undefined,
+            result: verdict.result,
+          });
+        }
+        logger.request(line);
+      });
     });
     next();
   };

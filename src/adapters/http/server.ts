@@ -10,18 +10,25 @@ const rawJson = (status: number, reason: string, detail: string, withBody: boole
   );
 };
 
+/** Sockets Node's own answer closed, with its status: the request the app was handling on one got that answer, not the app's. */
+const ANSWERED_BY_NODE = new WeakMap<Socket, number>();
+
+/** The status Node sent on this socket in the app's place (a 408 for a body too slow), if it did. */
+export const statusNodeSent = (socket: Socket): number | undefined => ANSWERED_BY_NODE.get(socket);
+
 /** Node's parser refuses oversize headers (431) and malformed requests (400) itself, in plain text; say it in JSON. */
 function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
   if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
   // An answer to HEAD carries no body, even when the request could not be parsed in full.
   const withBody = !error.rawPacket?.subarray(0, 5).equals(Buffer.from("HEAD "));
-  const answer =
+  const [status, reason, detail] =
     error.code === "HPE_HEADER_OVERFLOW"
-      ? rawJson(431, "Request Header Fields Too Large", "request headers too large", withBody)
+      ? ([431, "Request Header Fields Too Large", "request headers too large"] as const)
       : error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? rawJson(408, "Request Timeout", "request timeout", withBody)
-        : rawJson(400, "Bad Request", "malformed HTTP request", withBody);
-  socket.end(answer);
+        ? ([408, "Request Timeout", "request timeout"] as const)
+        : ([400, "Bad Request", "malformed HTTP request"] as const);
+  ANSWERED_BY_NODE.set(socket, status);
+  socket.end(rawJson(status, reason, detail, withBody));
 }
 
 const ENDLESS = new WeakSet<ServerResponse>();

@@ -24,8 +24,27 @@ export interface WebhookPipelineOptions {
 /** What the gate saw of a request, and when it arrived (epoch ms). */
 type Seen = Pick<GateOutcome, "body" | "scheme"> & { arrivedAt: number };
 
-/** Where the pipeline leaves its verdict for the request log and the metrics. */
-export const verdictOf = (res: Reply): WebhookVerdict | undefined => res.locals.webhook as WebhookVerdict | undefined;
+/** Who waits for a request's verdict; set as the pipeline takes the request, unset if it ends in a fault. */
+type VerdictWaiters = Array<(verdict: WebhookVerdict | undefined) => void>;
+
+/** Hands the verdict, or none for a fault, to whoever waits; later callers of `afterVerdict` get it at once. */
+function settle(res: Reply, verdict: WebhookVerdict | undefined): void {
+  const waiters = res.locals.verdictWaiters as VerdictWaiters;
+  res.locals.webhook = verdict;
+  res.locals.verdictWaiters = undefined;
+  for (const then of waiters) then(verdict);
+}
+
+/**
+ * Hands the request log and the metrics the pipeline's verdict: now, if there is one or the request
+ * is not a webhook; else once it comes, as when the client left while its message was being stored.
+ */
+export function afterVerdict(res: Reply, then: (verdict: WebhookVerdict | undefined) => void): void {
+  const verdict = res.locals.webhook as WebhookVerdict | undefined;
+  const waiters = res.locals.verdictWaiters as VerdictWaiters | undefined;
+  if (verdict !== undefined || waiters === undefined) return then(verdict);
+  waiters.push(then);
+}
 
 /** A message_id worth keeping with a refusal: the sender's own, when the body held a usable one. */
 const sentMessageId = (json: unknown): string | null => {
@@ -35,7 +54,7 @@ const sentMessageId = (json: unknown): string | null => {
 
 export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOptions): Step {
   const conclude = (req: IncomingMessage, res: Reply, verdict: WebhookVerdict, seen: Seen) => {
-    res.locals.webhook = verdict;
+    settle(res, verdict);
     const { status, body, closes, headers } = answerOf(verdict);
     if (verdict.result === "bad_request") res.destroy(); // the client is gone: nobody to answer
     else {
@@ -51,6 +70,7 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
 
   return (req, res, next) => {
     const arrivedAt = Date.now();
+    res.locals.verdictWaiters = [] satisfies VerdictWaiters;
     options.gate(req, (gated) => {
       const outcome = { ...gated, arrivedAt };
       if (outcome.verdict) return conclude(req, res, outcome.verdict, outcome);
@@ -75,7 +95,10 @@ export function webhookPipeline(useCases: UseCases, options: WebhookPipelineOpti
           conclude(req, res, { result: "conflict", messageId, storedHash, sentHash }, outcome);
         },
         (error: unknown) => {
-          if (!(error instanceof StorageUnavailableError)) return next(error);
+          if (!(error instanceof StorageUnavailableError)) {
+            settle(res, undefined); // a fault, not a result: the log line and the metrics go on without one
+            return next(error);
+          }
           options.logger.error({ err: error.cause, method: req.method, path: "/webhook" }, "database unavailable");
           conclude(req, res, { result: "unavailable", messageId: message.message_id }, outcome);
         },
