@@ -5,16 +5,10 @@ import type { MessageRepository } from "../../src/application/ports.js";
 import { appOver, type AppOver } from "../support/app-over.js";
 import { aMessage, signBody } from "../support/messages.js";
 import { memoryRepository } from "../support/memory-repository.js";
+import { sample } from "../support/metric-sample.js";
 import { startServer, type TestServer } from "../support/server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The value of one sample line, 0 when the series is absent. */
-async function sample(server: { baseUrl: string }, series: string): Promise<number> {
-  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
 /** A webhook whose headers promise 200 bytes of body, of which only the first few are sent. */
 async function halfAWebhook(server: TestServer, requestId: string): Promise<Socket> {

@@ -1,14 +1,8 @@
 // GET /metrics: Prometheus text whose counters move with the requests made, labelled by route pattern.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aMessage, postRaw } from "../support/messages.js";
+import { sample } from "../support/metric-sample.js";
 import { SECRET, startServer, type TestServer } from "../support/server.js";
-
-/** The value of one sample line, 0 when the series is absent. */
-async function sample(server: TestServer, series: string): Promise<number> {
-  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
 describe("metrics", () => {
   let server: TestServer;
