@@ -7,7 +7,8 @@
 // --clients loops each send the five selective searches in turn, waiting at most --timeout-ms for an
 // answer before closing the connection and sending the next. Prints the answers within the time a
 // second, the searches given up a second, and the answers' p50 and p99; then how long one more search
-// takes once they have all stopped: searches read for clients long gone would be read first.
+// takes once they have all stopped: searches read for clients long gone would be read first. Also
+// the searches given up, beside the 499s the service counted in GET /metrics for them.
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -72,6 +73,9 @@ try {
     const after = performance.now();
     await fetch(`http://127.0.0.1:${server.port}/messages?q=${MARKERS[0]}`).then((r) => r.arrayBuffer());
     const nextMs = performance.now() - after;
+    // What an operator sees of it: each search given up is counted as a 499 (nginx's "client closed request").
+    const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`).then((r) => r.text());
+    const counted = (status) => Number(metrics.match(new RegExp(`^http_requests_total\\{path="/messages",status="${status}"\\} (\\d+)$`, "m"))?.[1] ?? 0);
     const ms = tally.answered.sort((a, b) => a - b);
     const at = (p) => (ms.length ? Number(ms[Math.min(ms.length - 1, Math.floor(ms.length * p))].toFixed(1)) : null);
     console.log(
@@ -84,6 +88,10 @@ try {
         answered_per_s: Number((ms.length / SECONDS).toFixed(1)),
         gave_up_per_s: Number((tally.gaveUp / SECONDS).toFixed(1)),
         not_200: tally.failed,
+        gave_up: tally.gaveUp,
+        counted_499: counted(499),
+        // Less the warm-up's five and the one search after: a client can give up on an answer already sent.
+        counted_200: counted(200) - MARKERS.length - 1,
         p50_ms: at(0.5),
         p99_ms: at(0.99),
         next_search_after_ms: Math.round(nextMs),
