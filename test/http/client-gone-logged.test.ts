@@ -63,7 +63,7 @@ describe("a request whose answer never ends", () => {
     expect([await sample(server, refused), await sample(server, closed)]).toEqual([before[0]! + 1, before[1]! + 1]);
   });
 
-  it("is logged with the 400 Node sent when the client stops sending mid-body but still listens", async () => {
+  it("is logged with the 400 Node sent when the client closes its side mid-body (this one still listens, to see it)", async () => {
     const socket = await halfAWebhook(server, "half-closed");
     const answer = statusLineOf(socket);
     socket.end();
