@@ -68,7 +68,7 @@ export function createMetrics(sources: { deliveryLogDropped?: (() => number) | u
       streamsOpen.inc();
       res.once("close", () => streamsOpen.dec());
     }
-    // "close" follows "finish", and also comes alone when the client leaves first (counted as 499).
+    // "close" follows "finish", and also comes alone when the client leaves first (then 499, or what Node sent).
     res.once("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = routeOf(req);

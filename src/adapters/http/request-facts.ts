@@ -54,7 +54,7 @@ export const isEventStream = (req: IncomingMessage): boolean =>
   (req.method === "GET" || req.method === "HEAD") && patternOf(req) === contract.streamMessages.path;
 
 /** nginx's "client closed request": the connection closed before any answer was sent. */
-export const CLIENT_CLOSED_REQUEST = 499;
+const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * What a request ended with, once its response has closed: the status sent, or the one Node sent
