@@ -88,8 +88,11 @@ export interface MessageRepository {
    * with the signal's reason; one under way finishes.
    */
   list(filter: MessageFilter, page: PageRequest, waiter?: Waiter): Promise<MessagePage>;
-  /** Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`. */
-  batch(filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch>;
+  /**
+   * Like `list`, without the total and without `offset`: the next `limit` rows after `page.after`.
+   * A batch still waiting for its turn is dropped as `list`'s read is.
+   */
+  batch(filter: MessageFilter, page: Omit<PageRequest, "offset">, waiter?: Waiter): Promise<MessageBatch>;
   stats(topSenders: number): Promise<MessageStats>;
   /**
    * Matching messages in arrival order, oldest first. Only settled ones: committed, with no commit

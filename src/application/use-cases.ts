@@ -33,7 +33,7 @@ export function createUseCases(ports: Ports, options: { stream?: StreamOptions }
   return {
     ingestMessage: (message: ReceivedMessage) => ingestMessage({ ...ports, feed }, message),
     listMessages: (query: ListQuery, waiter?: Waiter) => listMessages(ports, query, waiter),
-    exportMessages: (query: ExportQuery) => exportMessages(ports, query),
+    exportMessages: (query: ExportQuery, waiter?: Waiter) => exportMessages(ports, query, waiter),
     streamMessages: (query: StreamQuery) => streamMessages({ ...ports, feed }, query, stream),
     computeStats: () => computeStats(ports),
     recordDelivery: (delivery: Delivery) => recordDelivery(ports, delivery),

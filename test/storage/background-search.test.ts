@@ -177,6 +177,8 @@ describe("sqlite searches on the background thread", () => {
     await expect(served.messages.list({ q: "zq" }, everything, gone)).rejects.toBe(reason);
     // A deep offset takes the same way; a cheap read is answered regardless, and never asks for the signal.
     await expect(served.messages.list({}, { limit: 10, offset: 15_000 }, gone)).rejects.toBe(reason);
+    // So does an export's batch with a search.
+    await expect(served.messages.batch({ q: "zq" }, { limit: 10 }, gone)).rejects.toBe(reason);
     const unasked = {
       get signal(): AbortSignal {
         throw new Error("a cheap read asked for the signal");

@@ -60,35 +60,39 @@ describe.skipIf(!postgres)("PostgreSQL searches in turn", () => {
     });
   }
 
-  it("drops a search abandoned while it waits for its turn: it never reaches the database", async () => {
-    const { storage, admin } = await opened();
-    await admin.query("begin");
-    await admin.query("lock table messages in access exclusive mode");
-    // Every statement the service sends from here on, with its parameters.
-    const sent: unknown[] = [];
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      if (this !== admin) sent.push(args[1]);
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    cleanups.push(async () => void (pg.Client.prototype.query = query));
-    const page = { limit: 10, offset: 0 };
-    const running = storage.messages.list({ q: "HELLO" }, page);
-    const gone = new AbortController();
-    const abandoned = storage.messages.list({ q: "again" }, page, { signal: gone.signal });
-    const behind = storage.messages.list({ q: "there" }, page);
-    const reason = new Error("client gone");
-    try {
-      expect(await waiters(admin)).toBe(1);
-      gone.abort(reason);
-      await expect(abandoned).rejects.toBe(reason);
-    } finally {
-      await admin.query("commit");
-    }
-    expect((await running).total).toBe(2);
-    expect((await behind).total).toBe(1);
-    const needles = JSON.stringify(sent);
-    expect(needles).toContain("there");
-    expect(needles).not.toContain("again");
-  });
+  for (const read of ["list", "batch"] as const) {
+    it(`drops a search abandoned while it waits for its turn (${read}): it never reaches the database`, async () => {
+      const { storage, admin } = await opened();
+      await admin.query("begin");
+      await admin.query("lock table messages in access exclusive mode");
+      // Every statement the service sends from here on, with its parameters.
+      const sent: unknown[] = [];
+      const query = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        if (this !== admin) sent.push(args[1]);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      cleanups.push(async () => void (pg.Client.prototype.query = query));
+      const page = { limit: 10, offset: 0 };
+      const running = storage.messages.list({ q: "HELLO" }, page);
+      const gone = new AbortController();
+      // An export's batch waits as a page's read does.
+      const abandoned =
+        read === "list" ? storage.messages.list({ q: "again" }, page, { signal: gone.signal }) : storage.messages.batch({ q: "again" }, { limit: 10 }, { signal: gone.signal });
+      const behind = storage.messages.list({ q: "there" }, page);
+      const reason = new Error("client gone");
+      try {
+        expect(await waiters(admin)).toBe(1);
+        gone.abort(reason);
+        await expect(abandoned).rejects.toBe(reason);
+      } finally {
+        await admin.query("commit");
+      }
+      expect((await running).total).toBe(2);
+      expect((await behind).total).toBe(1);
+      const needles = JSON.stringify(sent);
+      expect(needles).toContain("there");
+      expect(needles).not.toContain("again");
+    });
+  }
 });

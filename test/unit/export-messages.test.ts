@@ -20,13 +20,21 @@ describe("exportMessages", () => {
   ])("in batches of %i", async (size, expected, reads) => {
     const messages = memoryRepository(rows);
     const batch = vi.spyOn(messages, "batch");
-    expect(await collect(exportMessages({ messages }, {}, size))).toEqual(expected);
+    expect(await collect(exportMessages({ messages }, {}, undefined, size))).toEqual(expected);
     expect(batch).toHaveBeenCalledTimes(reads);
   });
 
   it("newest first with a filter", async () => {
     const messages = memoryRepository(rows);
-    expect((await collect(exportMessages({ messages }, { to: "+1", order: "desc" }, 2))).flat()).toEqual(["e5", "e3", "e1"]);
+    expect((await collect(exportMessages({ messages }, { to: "+1", order: "desc" }, undefined, 2))).flat()).toEqual(["e5", "e3", "e1"]);
+  });
+
+  it("hands its waiter to every batch, so a batch still waiting when the client leaves is dropped", async () => {
+    const messages = memoryRepository(rows);
+    const batch = vi.spyOn(messages, "batch");
+    const waiter = { signal: new AbortController().signal };
+    await collect(exportMessages({ messages }, {}, waiter, 3));
+    expect(batch.mock.calls.map((call) => call[2] === waiter)).toEqual([true, true, true]);
   });
 
   it("asks nothing for a q no stored text can contain", async () => {

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import type { UseCases } from "../../application/use-cases.js";
 import { EXPORT_MEDIA, MessagesExportQuery } from "../../contracts/message-export-schemas.js";
 import type { Message } from "../../domain/message.js";
+import { clientWaiting } from "./client-gone.js";
 import { VALIDATION_FAILED, issuesOf, sendJson, validationBody, type ErrorLogger } from "./errors.js";
 import { EXPORT_WRITERS } from "./export-formats.js";
 
@@ -25,7 +26,7 @@ export function exportRoute(useCases: UseCases, logger: ErrorLogger) {
     const parsed = MessagesExportQuery.safeParse(req.query);
     if (!parsed.success) return sendJson(res, 422, validationBody(VALIDATION_FAILED, issuesOf(parsed.error, "query")));
     const { format, since, until, ...filter } = parsed.data;
-    const batches = useCases.exportMessages({ ...filter, sinceKey: since, untilKey: until });
+    const batches = useCases.exportMessages({ ...filter, sinceKey: since, untilKey: until }, clientWaiting(res));
     let first: IteratorResult<Message[]>;
     try {
       // Read before answering: while no byte is sent, an unavailable database can still be a 503.
@@ -45,8 +46,8 @@ export function exportRoute(useCases: UseCases, logger: ErrorLogger) {
       // pipeline waits on the socket before each chunk, and on a closed one stops the reading.
       await pipeline(Readable.from(chunks(head, first.done ? undefined : first.value, batches, row), { objectMode: false }), res);
     } catch (error) {
-      // A client that went away is no fault; anything else cut the file short, which the aborted
-      // chunked body tells the client, as no status can any more.
+      // A client that went away is no fault (the close is reported before the batch dropped for it);
+      // anything else cut the file short, which the aborted chunked body tells the client, as no status can any more.
       if (!req.destroyed && !res.destroyed) res.destroy();
       if ((error as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") {
         logger.error({ err: error, method: req.method, path: "/messages/export" }, "export cut short");

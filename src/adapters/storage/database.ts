@@ -101,7 +101,7 @@ function gated(repository: MessageRepository, isReady: () => boolean): MessageRe
   return {
     insertIfAbsent: async (message) => (check(), repository.insertIfAbsent(message)),
     list: async (filter, page, waiter) => (check(), repository.list(filter, page, waiter)),
-    batch: async (filter, page) => (check(), repository.batch(filter, page)),
+    batch: async (filter, page, waiter) => (check(), repository.batch(filter, page, waiter)),
     stats: async (top) => (check(), repository.stats(top)),
     arrivals: async (filter, range) => (check(), repository.arrivals(filter, range)),
     arrivalEnd: async () => (check(), repository.arrivalEnd()),

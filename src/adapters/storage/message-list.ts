@@ -188,8 +188,8 @@ export function createMessageList(db: Kysely<Database>, features: DialectFeature
     const filtered = matching(filter);
     return features.readAside?.([pageQuery(db, filtered, page).compile(), countQuery(db, filter, filtered).compile()], signal)?.then(pageOf);
   };
-  const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">): Promise<MessageBatch> | undefined =>
-    features.readAside?.([pageQuery(db, matching(filter), page).compile()])?.then(([rows]) => batchOf(rows as Row[]));
+  const batchAside = (filter: MessageFilter, page: Omit<PageRequest, "offset">, signal?: AbortSignal): Promise<MessageBatch> | undefined =>
+    features.readAside?.([pageQuery(db, matching(filter), page).compile()], signal)?.then(([rows]) => batchOf(rows as Row[]));
 
   /**
    * The dearest reads, where the dialect reads aside (SQLite's background thread), or in turn

@@ -45,7 +45,7 @@ export function createMessageRepository(db: Kysely<Database>, features: DialectF
   return {
     insertIfAbsent: (message) => guarded(() => tracked(() => insert(message))),
     list: (filter, page, waiter) => guarded(() => list.list(filter, page, waiter), waiter),
-    batch: (filter, page) => guarded(() => list.batch(filter, page)),
+    batch: (filter, page, waiter) => guarded(() => list.batch(filter, page, waiter), waiter),
     stats: (topSenders) => guarded(() => stats(topSenders)),
     arrivals: (filter, range) => guarded(() => arrivals.arrivals(filter, range)),
     arrivalEnd: () => guarded(() => arrivals.arrivalEnd()),
