@@ -5,6 +5,7 @@ import type { OpenedDatabase } from "../dialect-features.js";
 import type { Database } from "../tables.js";
 import { turns } from "../turns.js";
 import { postgresMigrations } from "./migrations.js";
+import { preparingReads } from "./prepared-reads.js";
 
 export interface PostgresOptions {
   url: string;
@@ -24,6 +25,7 @@ export function openPostgres(options: PostgresOptions): OpenedDatabase {
     idleTimeoutMillis: 30_000,
     statement_timeout: 15_000,
     application_name: "lyftr-webhooks",
+    Client: preparingReads(),
   });
   // An idle client whose connection is terminated emits 'error' on the pool; unhandled, it would end the process.
   pool.on("error", (error) => options.onIdleError?.(error));
