@@ -5,7 +5,7 @@ import pg from "pg";
  * Parameters that leave the best plan as it is, whatever their value: the page's length, and the
  * sender, which the (from_msisdn, ts_key, message_id) index serves for one message or a million.
  * A read with any other parameter (a `to`, a time range, an offset, a search) is planned for its
- * values each time: PostgreSQL would, after five runs, keep a generic plan made for no value in
+ * values each time: PostgreSQL may, after five runs, keep a generic plan made for no value in
  * particular, and a rare `to` or a narrow range would then be read the way a common one is.
  */
 const PLAN_STABLE = /limit \$\d+|"from_msisdn" = \$\d+/g;
