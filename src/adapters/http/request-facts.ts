@@ -1,4 +1,4 @@
-// The route a request came to, in a bounded vocabulary: for metric labels and for 405 rather than 404.
+// The route a request came to, in a bounded vocabulary (metric labels, 405 rather than 404), and how it ended (the log and the metrics).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { contract } from "../../contracts/contract.js";
 import { statusNodeSent } from "./server.js";
